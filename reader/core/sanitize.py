@@ -15,11 +15,13 @@ from rich.style import Style
 from rich.text import Text
 
 MAX_DISPLAY = 2_000
-"""Longest single-line string shown anywhere (titles, names, toasts); bodies are laid out by lines."""
+"""Longest one-line string shown (titles, names, toasts); bodies are laid out by lines."""
 
 ELLIPSIS = "…"
 
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 _INVISIBLE = frozenset("\u2028\u2029\ufeff\ufff9\ufffa\ufffb")
 
 
