@@ -9,6 +9,7 @@ offset into that one string, so the reading view can map any of them to a screen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -145,6 +146,23 @@ class Article:
     @property
     def word_count(self) -> int:
         return self.document.word_count
+
+
+@dataclass(frozen=True)
+class ArticleStream:
+    """An article whose body arrives in chunks, so a 1 MB file paints before it is all parsed.
+
+    `chunks` yields tuples of blocks in reading order; a full `Article` is the stream consumed.
+    """
+
+    path: Path
+    meta: ArticleMeta
+    chunks: Iterator[tuple[Block, ...]]
+    warnings: tuple[str, ...] = ()
+
+    def collect(self) -> Article:
+        blocks = tuple(block for chunk in self.chunks for block in chunk)
+        return Article(self.path, self.meta, Document(blocks), self.warnings)
 
 
 @dataclass(frozen=True, slots=True)

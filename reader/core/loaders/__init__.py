@@ -1,0 +1,1 @@
+"""Loaders: one module per format behind one signature (placeholder until the loaders land)."""
