@@ -1,0 +1,21 @@
+"""`reader [PATH …]`: open the app."""
+
+from __future__ import annotations
+
+import argparse
+
+from reader.cli.common import build_context, complain
+
+
+def run_app(args: argparse.Namespace) -> int:
+    context = build_context(args)
+    if not context.roots:
+        for warning in context.warnings:
+            complain(warning)
+        complain("nothing to open")
+        return 2
+    from reader.ui.app import make_app
+
+    app = make_app(context.roots, context.data_dir, context.settings, context.warnings)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,115 @@
+"""The small, typed API the UI uses: one library (roots + store + settings) and what it can do.
+
+Every method may block on disk, so the UI calls them from worker threads. The store keeps one
+SQLite connection per thread; this class hides that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reader.core.config import Settings
+from reader.core.models import (
+    ArticleStream,
+    ArticleSummary,
+    ReadingState,
+    ScanProgress,
+    ScanReport,
+    Skipped,
+)
+
+
+class LibrarySession:
+    """A library opened on some roots, with its database in `data_dir`."""
+
+    def __init__(self, roots: Sequence[Path], data_dir: Path, settings: Settings) -> None:
+        self.roots = list(roots)
+        self.data_dir = data_dir
+        self.settings = settings
+        self.notices: list[str] = []
+        self._local = threading.local()
+        self._stores: list[object] = []
+        self._lock = threading.Lock()
+        self._opened = False
+
+    def _store(self):  # type: ignore[no-untyped-def]
+        """This thread's store (SQLite connections must not cross threads)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            from reader.core.store import Store
+
+            with self._lock:
+                store = Store.open(self.data_dir)
+                if not self._opened:
+                    self.notices.extend(store.notices)
+                    self._opened = True
+                self._stores.append(store)
+            self._local.store = store
+        return store
+
+    def open(self) -> list[str]:
+        """Open (or create, or migrate) the database; notices for the user. May raise StoreError."""
+        self._store()
+        return list(self.notices)
+
+    def summaries(self) -> list[ArticleSummary]:
+        return self._store().summaries(self.roots)
+
+    def summary(self, article_id: int) -> ArticleSummary | None:
+        return self._store().summary(article_id)
+
+    def rescan(
+        self,
+        progress: Callable[[ScanProgress], None] | None = None,
+        on_batch: Callable[[list[ArticleSummary]], None] | None = None,
+    ) -> ScanReport:
+        from reader.core.library import scan
+
+        return scan(
+            self._store(),
+            self.roots,
+            max_bytes=self.settings.max_file_bytes,
+            progress=progress,
+            on_batch=on_batch,
+        )
+
+    def open_article(self, path: Path) -> ArticleStream | Skipped:
+        from reader.core.loaders import open_stream
+
+        return open_stream(path, max_bytes=self.settings.max_file_bytes)
+
+    def reading_state(self, article_id: int) -> ReadingState:
+        return self._store().reading_state(article_id)
+
+    def save_position(self, article_id: int, position: int) -> None:
+        self._store().save_position(article_id, position)
+
+    def set_read(self, article_id: int, read: bool) -> None:
+        self._store().set_read(article_id, read)
+
+    def mark_opened(self, article_id: int) -> None:
+        self._store().mark_opened(article_id)
+
+    def skipped(self) -> list[Skipped]:
+        return self._store().skipped(self.roots)
+
+    def get_setting(self, key: str) -> str | None:
+        return self._store().get_setting(key)
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._store().set_setting(key, value)
+
+    def id_for_path(self, path: Path) -> int | None:
+        return self._store().id_for_path(path)
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                try:
+                    store.close()  # type: ignore[attr-defined]
+                except Exception:
+                    pass
+            self._stores.clear()

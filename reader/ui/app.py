@@ -1,0 +1,95 @@
+"""ReaderApp: bindings, commands, theme memory and screen set-up; services are injected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.core.config import Settings
+from reader.core.sanitize import inert
+from reader.core.session import LibrarySession
+from reader.ui.commands import COMMANDS
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.main import MainScreen
+
+THEME_SETTING = "theme"
+
+
+class ReaderApp(App[None]):
+    """A terminal reader for a library of articles."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="commands", show=False),
+        Binding("t", "change_theme", "Theme", id="theme", show=False),
+    ]
+
+    def __init__(self, session: LibrarySession, warnings: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.session = session
+        self.startup_warnings = list(warnings)
+        self._theme_restored = False
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.session)
+
+    def on_mount(self) -> None:
+        for warning in self.startup_warnings:
+            self.notify(inert(warning), severity="warning", markup=False)
+
+    def restore_theme(self, name: str | None) -> None:
+        """Called once the store is open: the theme the user last chose."""
+        if name and name in self.available_themes:
+            self.theme = name
+        self._theme_restored = True
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_restored:
+            self._save_theme(theme)
+
+    @work(thread=True, group="settings", exclusive=True)
+    def _save_theme(self, theme: str) -> None:
+        self.session.set_setting(THEME_SETTING, theme)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the app, from the same table the help screen shows."""
+        for command in COMMANDS:
+            yield SystemCommand(
+                command.title,
+                command.help,
+                lambda action=command.action: self.run_action(action, screen),
+            )
+        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
+        yield SystemCommand("Quit", "Quit reader", self.action_quit)
+
+    async def action_quit(self) -> None:
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(screen, MainScreen):
+            screen.save_position_now()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+
+def make_app(
+    roots: Sequence[Path],
+    data_dir: Path,
+    settings: Settings | None = None,
+    warnings: Sequence[str] = (),
+) -> ReaderApp:
+    """The one factory the CLI and the tests use."""
+    session = LibrarySession(roots, data_dir, settings or Settings())
+    return ReaderApp(session, warnings)

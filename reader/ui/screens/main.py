@@ -1,0 +1,359 @@
+"""The main screen: the article list beside the reading pane, and the work that feeds them.
+
+The screen owns the workers (open the library, rescan, load an article) and turns their
+results into calls on the two widgets; the widgets only draw and report what happened.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from reader.core.listing import SortKey
+from reader.core.models import ArticleStream, ArticleSummary, ScanProgress, ScanReport, Skipped
+from reader.core.sanitize import inert, safe_text
+from reader.core.session import LibrarySession
+from reader.ui.link_actions import LinkHandler
+from reader.ui.screens.skipped import SkippedScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.reading_view import ReadingView
+
+SORT_ORDER = (SortKey.DATE, SortKey.TITLE, SortKey.RECENT, SortKey.PATH)
+SORT_NAMES = {
+    SortKey.DATE: "date",
+    SortKey.TITLE: "title",
+    SortKey.RECENT: "recently read",
+    SortKey.PATH: "path",
+}
+POSITION_SAVE_DELAY = 0.5
+PREVIEW_DELAY = 0.06
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("tab", "switch_pane", "Switch pane", id="switch-pane"),
+        Binding("f", "focus_filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+        Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("u", "toggle_read", "Read/unread", id="toggle-read", show=False),
+        Binding("w", "toggle_full_width", "Width", id="full-width", show=False),
+        Binding("o", "show_links", "Links", id="links", show=False),
+        Binding("S", "show_skipped", "Skipped files", id="skipped", show=False),
+        Binding("R", "rescan", "Rescan", id="rescan", show=False),
+    ]
+
+    def __init__(self, session: LibrarySession) -> None:
+        super().__init__()
+        self.session = session
+        self.sort_key = SortKey.DATE
+        self.current: ArticleSummary | None = None
+        self.skipped_count = 0
+        self.scanning = True
+        self._pending_position: tuple[int, int] | None = None
+        self._position_timer = None
+        self._preview_timer = None
+        self.links = LinkHandler(self)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="library"):
+                yield Input(placeholder="Filter by title, author, tag  (f)", id="filter")
+                yield ArticleList(id="articles")
+                yield Static(id="list-status")
+            yield ReadingView(id="reading")
+        with Horizontal(id="progress-row"):
+            yield Static("Indexing", id="progress-label")
+            yield ProgressBar(id="index-progress", show_eta=False)
+        yield Footer()
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reading_view(self) -> ReadingView:
+        return self.query_one(ReadingView)
+
+    def on_mount(self) -> None:
+        self.reading_view.measure = self.session.settings.measure
+        self.reading_view.show_message("Opening the library…")
+        self.article_list.focus()
+        self._update_status()
+        self._open_library()
+
+    # -- the library ------------------------------------------------------------------
+
+    @work(thread=True, group="library", exclusive=True)
+    def _open_library(self) -> None:
+        from reader.core.store import StoreError
+
+        try:
+            notices = self.session.open()
+        except StoreError as error:
+            self.app.call_from_thread(self._library_failed, str(error))
+            return
+        theme = self.session.get_setting("theme")
+        summaries = self.session.summaries()
+        self.app.call_from_thread(self._library_opened, summaries, notices, theme)
+        self._scan()
+
+    def _library_failed(self, message: str) -> None:
+        self.scanning = False
+        self.reading_view.show_message(f"The library could not be opened: {message}")
+        self.notify(inert(message), title="Library", severity="error", timeout=30, markup=False)
+        self._update_status()
+
+    def _library_opened(
+        self, summaries: list[ArticleSummary], notices: list[str], theme: str | None
+    ) -> None:
+        self.app.restore_theme(theme)  # type: ignore[attr-defined]
+        for notice in notices:
+            self.notify(
+                inert(notice), title="Library", severity="warning", timeout=30, markup=False
+            )
+        self.article_list.set_summaries(summaries)
+        if summaries:
+            self._preview(self.article_list.cursor_summary)
+        else:
+            self.reading_view.show_message("Looking for articles…")
+        self._update_status()
+
+    def _scan(self) -> None:
+        """Runs in the library worker: pick up new, changed, moved and removed files."""
+        report = self.session.rescan(
+            progress=lambda p: self.app.call_from_thread(self._scan_progressed, p),
+            on_batch=lambda rows: self.app.call_from_thread(self._scan_batch, rows),
+        )
+        summaries = self.session.summaries()
+        self.app.call_from_thread(self._scan_finished, report, summaries)
+
+    def _scan_progressed(self, progress: ScanProgress) -> None:
+        self.query_one("#progress-row").display = progress.total > 0
+        self.query_one("#progress-label", Static).update(
+            safe_text(f"{progress.phase.capitalize()} {progress.done:,}/{progress.total:,}")
+        )
+        self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
+
+    def _scan_batch(self, rows: list[ArticleSummary]) -> None:
+        had_rows = self.article_list.counts[1] > 0
+        self.article_list.upsert(rows)
+        if not had_rows and rows:
+            self._preview(self.article_list.cursor_summary)
+        self._update_status()
+
+    def _scan_finished(self, report: ScanReport, summaries: list[ArticleSummary]) -> None:
+        self.scanning = False
+        self.query_one("#progress-row").display = False
+        self.article_list.set_summaries(summaries)
+        self.skipped_count = len(report.skipped)
+        if self.current is None:
+            if summaries:
+                self._preview(self.article_list.cursor_summary)
+            else:
+                self.reading_view.show_message("No articles here. Press ? for help.")
+        changes = report.new + report.changed + report.moved + report.removed
+        if changes and report.unchanged:
+            self.notify(
+                f"{report.new} new, {report.changed} changed, {report.moved} moved, "
+                f"{report.removed} removed",
+                title="Library updated",
+                markup=False,
+            )
+        if report.skipped:
+            self.notify(
+                f"{len(report.skipped)} files skipped: press S to see why",
+                severity="warning",
+                markup=False,
+            )
+        self._update_status()
+
+    def _update_status(self) -> None:
+        shown, total = self.article_list.counts
+        parts = [f"{shown:,} of {total:,} articles", f"by {SORT_NAMES[self.sort_key]}"]
+        if self.skipped_count:
+            parts.append(f"{self.skipped_count} skipped (S)")
+        if self.scanning:
+            parts.append("scanning…")
+        self.query_one("#list-status", Static).update(safe_text(" · ".join(parts)))
+
+    # -- list events ------------------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        summary = event.summary
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(summary))
+
+    @on(ArticleList.Selected)
+    def _article_selected(self, event: ArticleList.Selected) -> None:
+        self.open_summary(event.summary)
+
+    @on(ArticleList.CountsChanged)
+    def _counts_changed(self) -> None:
+        self._update_status()
+
+    def _preview(self, summary: ArticleSummary | None) -> None:
+        if summary is not None and (self.current is None or summary.id != self.current.id):
+            self._show(summary)
+
+    def open_summary(self, summary: ArticleSummary) -> None:
+        """Open to read: shown, focused, marked read and recently read."""
+        if self.current is None or summary.id != self.current.id:
+            self._show(summary)
+        self.reading_view.focus()
+        self._mark_opened(summary.id)
+        self.article_list.update_state(summary.id, read=True)
+
+    def _show(self, summary: ArticleSummary) -> None:
+        self.save_position_now()
+        self.current = summary
+        self.reading_view.show_loading()
+        self._load_article(summary)
+
+    @work(thread=True, group="article", exclusive=True)
+    def _load_article(self, summary: ArticleSummary) -> None:
+        worker = get_current_worker()
+        result = self.session.open_article(summary.path)
+        state = self.session.reading_state(summary.id)
+        if worker.is_cancelled:
+            return
+        if isinstance(result, Skipped):
+            self.app.call_from_thread(
+                self.reading_view.show_message, f"Cannot show this file: {result.reason}"
+            )
+            return
+        self.app.call_from_thread(self._begin_article, result, state.position)
+        for chunk in result.chunks:
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self.reading_view.append_blocks, chunk)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.reading_view.finish)
+
+    def _begin_article(self, stream: ArticleStream, position: int) -> None:
+        self.reading_view.show_article(stream.path, stream.meta)
+        if position:
+            self.reading_view.scroll_to_offset(position)
+        for warning in stream.warnings:
+            self.notify(inert(warning), severity="warning", markup=False)
+
+    @work(thread=True, group="state")
+    def _mark_opened(self, article_id: int) -> None:
+        self.session.set_read(article_id, True)
+        self.session.mark_opened(article_id)
+
+    # -- reading position ----------------------------------------------------------
+
+    @on(ReadingView.Scrolled)
+    def _reading_scrolled(self, event: ReadingView.Scrolled) -> None:
+        if self.current is None:
+            return
+        self._pending_position = (self.current.id, event.top_offset)
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_SAVE_DELAY, self._save_position)
+
+    def _save_position(self) -> None:
+        if self._pending_position is not None:
+            article_id, position = self._pending_position
+            self._pending_position = None
+            self.article_list.update_state(article_id, position=position)
+            self._write_position(article_id, position)
+
+    @work(thread=True, group="state")
+    def _write_position(self, article_id: int, position: int) -> None:
+        self.session.save_position(article_id, position)
+
+    def save_position_now(self) -> None:
+        """Flush the reading position synchronously (switching article, quitting)."""
+        if self._pending_position is not None:
+            article_id, position = self._pending_position
+            self._pending_position = None
+            self.session.save_position(article_id, position)
+
+    # -- links ---------------------------------------------------------------------
+
+    @on(ReadingView.LinkActivated)
+    def _link_activated(self, event: ReadingView.LinkActivated) -> None:
+        self.links.activate(event.target)
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_open_article(self) -> None:
+        summary = self.article_list.cursor_summary
+        if summary is not None:
+            self.open_summary(summary)
+
+    def action_switch_pane(self) -> None:
+        if self.reading_view.has_focus:
+            self.article_list.focus()
+        else:
+            self.reading_view.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.value:
+            filter_input.value = ""
+        self.article_list.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.article_list.filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.article_list.focus()
+
+    def action_cycle_sort(self) -> None:
+        index = SORT_ORDER.index(self.sort_key)
+        self.action_sort_by(SORT_ORDER[(index + 1) % len(SORT_ORDER)].value)
+
+    def action_sort_by(self, key: str) -> None:
+        self.sort_key = SortKey(key)
+        self.article_list.sort_by(self.sort_key)
+        self._update_status()
+
+    def action_toggle_read(self) -> None:
+        summary = self.article_list.cursor_summary
+        if self.reading_view.has_focus and self.current is not None:
+            summary = self.current
+        if summary is None:
+            return
+        read = not self.article_list.is_read(summary.id)
+        self.article_list.update_state(summary.id, read=read)
+        self._write_read(summary.id, read)
+        self.notify("Marked read" if read else "Marked unread", timeout=2)
+
+    @work(thread=True, group="state")
+    def _write_read(self, article_id: int, read: bool) -> None:
+        self.session.set_read(article_id, read)
+
+    def action_toggle_full_width(self) -> None:
+        self.reading_view.full_width = not self.reading_view.full_width
+
+    def action_show_links(self) -> None:
+        self.links.show_picker(self.reading_view.links)
+
+    def action_show_skipped(self) -> None:
+        self.app.push_screen(SkippedScreen(self.session))
+
+    def action_rescan(self) -> None:
+        if self.scanning:
+            self.notify("Already scanning", timeout=2)
+            return
+        self.scanning = True
+        self._update_status()
+        self._rescan_worker()
+
+    @work(thread=True, group="library", exclusive=True)
+    def _rescan_worker(self) -> None:
+        self._scan()
