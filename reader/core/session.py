@@ -108,8 +108,6 @@ class LibrarySession:
     def close(self) -> None:
         with self._lock:
             for store in self._stores:
-                try:
+                with contextlib.suppress(Exception):  # closing must never fail the quit
                     store.close()  # type: ignore[attr-defined]
-                except Exception:
-                    pass
             self._stores.clear()
