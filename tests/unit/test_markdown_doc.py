@@ -46,6 +46,7 @@ TEXT_CASES = [
     ("one\ntwo", [(P, "one two")]),  # softbreak: a space
     ("one  \ntwo", [(P, "one\ntwo")]),  # hardbreak: a newline
     ("one\\\ntwo", [(P, "one\ntwo")]),
+    ("one\r\ntwo\r\n\r\n```\r\ncode\r\n```", [(P, "one two"), (BlockKind.CODE, "code")]),
     ("see ![a cat](cat.png) here", [(P, "see [image: a cat] here")]),
     ("Press <kbd>Ctrl</kbd>+<kbd>C</kbd>", [(P, "Press Ctrl+C")]),
     ("line<br>next", [(P, "line\nnext")]),

@@ -175,7 +175,6 @@ class _Frame:
 
     kind: str
     marker: str = ""
-    number: int = 1
 
 
 class _Converter:
@@ -195,16 +194,14 @@ class _Converter:
     def _token(self, token: Token) -> None:
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open"):
-            self.frames.append(_Frame("list", number=int(token.attrGet("start") or 1)))
+            self.frames.append(_Frame("list"))
         elif kind == "list_item_open":
             self.frames.append(_Frame("item", marker=self._item_marker(token)))
         elif kind == "blockquote_open":
             self.frames.append(_Frame("quote"))
         elif kind == "footnote_reference_open":
             self.frames.append(_Frame("footnote", marker=str(token.meta.get("label", ""))))
-        elif (
-            kind.endswith("_close") and kind.split("_")[0] in ("bullet", "ordered", "list")
-        ) or kind in ("blockquote_close", "footnote_reference_close"):
+        elif kind in _CONTAINER_CLOSE:
             self._pop()
         elif kind == "heading_open":
             self.heading = int(token.tag[1:])
@@ -233,10 +230,10 @@ class _Converter:
             self.frames.pop()
 
     def _item_marker(self, token: Token) -> str:
-        lists = [f for f in self.frames if f.kind == "list"]
-        if token.info:  # ordered: markdown-it puts the item's number here
+        if token.info:  # ordered: markdown-it puts the item's number here, start included
             return f"{token.info}."
-        return BULLETS[max(len(lists) - 1, 0) % len(BULLETS)]
+        depth = sum(1 for frame in self.frames if frame.kind == "list") - 1
+        return BULLETS[max(depth, 0) % len(BULLETS)]
 
     def _table(self) -> None:
         rows = tuple(tuple(row) for row in self.rows or () if row)
