@@ -1,0 +1,318 @@
+"""Lay a `Document` out to terminal lines that know which text offsets they show.
+
+Pure (rich only, never textual) so it is tested without a screen and runs in a thread: the
+reading view lays out the first screenful at once and the rest in a worker, batch by batch,
+with `layout_blocks`. Every character drawn passes through `safe_line` (one char in, one char
+out), so an offset into `Document.text` maps to a cell exactly and article text is never
+markup or a terminal command. Text is built into `Segment`s directly, never parsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+
+from reader.core.models import BLOCK_SEPARATOR, ArticleMeta, Block, BlockKind, reading_minutes
+from reader.core.sanitize import inert, safe_line
+from reader.ui.laid_line import (
+    BLANK,
+    LaidLine,
+    StyleMap,
+    TextRun,
+    fold,
+    style_runs,
+    text_cells,
+    text_line,
+    wrap,
+)
+from reader.ui.table_layout import layout_table
+
+__all__ = [
+    "BLANK",
+    "DEFAULT_STYLES",
+    "LaidLine",
+    "StyleMap",
+    "TextRun",
+    "layout_block",
+    "layout_blocks",
+    "layout_header",
+    "layout_message",
+    "style_of",
+]
+
+DEFAULT_STYLES: dict[str, Style] = {
+    "title": Style(bold=True, color="bright_cyan"),
+    "byline": Style(italic=True),
+    "stats": Style(dim=True),
+    "heading-1": Style(bold=True, color="bright_cyan"),
+    "heading-2": Style(bold=True, color="cyan"),
+    "heading-3": Style(bold=True),
+    "heading-4": Style(bold=True, italic=True),
+    "heading-rule": Style(color="cyan", dim=True),
+    "caption": Style(dim=True, italic=True),
+    "quote": Style(italic=True),
+    "quote-bar": Style(color="bright_black"),
+    "list-marker": Style(color="cyan"),
+    "code-block": Style(bgcolor="grey15"),
+    "table-border": Style(color="bright_black"),
+    "table-header": Style(bold=True),
+    "image": Style(dim=True),
+    "footnote": Style(dim=True),
+    "footnote-label": Style(dim=True, bold=True),
+    "rule": Style(color="bright_black"),
+    "message": Style(dim=True, italic=True),
+    "em": Style(italic=True),
+    "strong": Style(bold=True),
+    "code": Style(bgcolor="grey23"),
+    "strike": Style(strike=True),
+    "link": Style(underline=True, color="bright_blue"),
+    "search-hit": Style(reverse=True),
+    "current-hit": Style(bgcolor="yellow", color="black", bold=True),
+    "highlight": Style(bgcolor="dark_goldenrod", color="black"),
+}
+"""Styles used when the caller gives none; the app maps its theme onto these names."""
+
+CODE_INDENT = 2
+MAX_INDENT_SHARE = 2
+"""Prefixes (list indent, quote bars) never take more than 1/this of the width."""
+
+
+def style_of(styles: StyleMap, name: str) -> Style:
+    return styles.get(name) or DEFAULT_STYLES.get(name) or Style.null()
+
+
+def layout_blocks(
+    blocks: Sequence[Block],
+    width: int,
+    styles: StyleMap = DEFAULT_STYLES,
+    *,
+    first_offset: int = 0,
+    leading_blank: bool = False,
+) -> list[LaidLine]:
+    """Lines for a batch of consecutive blocks, one blank line between blocks.
+
+    Args:
+        blocks: Blocks in reading order.
+        width: Cells available for text.
+        styles: Style names to rich styles.
+        first_offset: Offset of `blocks[0]` in `Document.text`.
+        leading_blank: Start with a blank line (the batch follows earlier lines).
+    """
+    lines: list[LaidLine] = []
+    offset = first_offset
+    for index, block in enumerate(blocks):
+        if index or leading_blank:
+            lines.append(BLANK)
+        lines.extend(layout_block(block, offset, width, styles))
+        offset += len(block.text) + len(BLOCK_SEPARATOR)
+    return lines
+
+
+def layout_block(block: Block, offset: int, width: int, styles: StyleMap) -> list[LaidLine]:
+    """Lines for one block whose text starts at `offset` in the article text."""
+    width = max(width, 8)
+    kind = block.kind
+    if kind is BlockKind.CODE:
+        return _code(block, offset, width, styles)
+    if kind is BlockKind.TABLE and block.text:
+        return layout_table(block, offset, width, styles)
+    if kind is BlockKind.RULE and not block.text.strip():
+        return [_rule("─", width, style_of(styles, "rule"))]
+    first, rest, cells = _prefixes(block, width, styles)
+    base = style_of(styles, _base_style(block))
+    lines = _flow(block, offset, width, base, styles, (first, rest, cells))
+    if kind is BlockKind.HEADING and block.level <= 2:
+        ruler = "━" if block.level <= 1 else "─"
+        span = width if block.level <= 1 else max(line.cell_length for line in lines)
+        lines.append(_rule(ruler, span, style_of(styles, "heading-rule")))
+    elif kind is BlockKind.IMAGE and block.marker:
+        lines.extend(_image_target(lines, block.marker, width, style_of(styles, "image")))
+    return lines
+
+
+def _base_style(block: Block) -> str:
+    if block.kind is BlockKind.HEADING:
+        return f"heading-{min(max(block.level, 1), 4)}"
+    return {
+        BlockKind.CAPTION: "caption",
+        BlockKind.QUOTE: "quote",
+        BlockKind.IMAGE: "image",
+        BlockKind.FOOTNOTE: "footnote",
+    }.get(block.kind, "body")
+
+
+Prefix = tuple[tuple[Segment, ...], tuple[Segment, ...], int]
+"""Decoration before the first line, before later lines, and its width in cells."""
+
+
+def _prefixes(block: Block, width: int, styles: StyleMap) -> Prefix:
+    """List markers with a hanging indent, quote bars by level, footnote labels, image icon."""
+    room = width // MAX_INDENT_SHARE
+    kind = block.kind
+    if kind is BlockKind.LIST_ITEM:
+        marker = safe_line(inert(block.marker or "•", limit=8)) + " "
+        indent = "  " * min(block.level, max(0, (room - text_cells(marker)) // 2))
+        cells = len(indent) + text_cells(marker)
+        first = (Segment(indent), Segment(marker, style_of(styles, "list-marker")))
+        return first, (Segment(" " * cells),), cells
+    if kind is BlockKind.QUOTE:
+        bars = "▌ " * min(block.level + 1, max(1, room // 2))
+        segments = (Segment(bars, style_of(styles, "quote-bar")),)
+        return segments, segments, len(bars)
+    if kind is BlockKind.FOOTNOTE and block.marker:
+        label = f"[{safe_line(inert(block.marker, limit=16))}] "
+        cells = text_cells(label)
+        first = (Segment(label, style_of(styles, "footnote-label")),)
+        return first, (Segment(" " * cells),), cells
+    if kind is BlockKind.IMAGE:
+        icon = "🖼 "
+        return (Segment(icon, style_of(styles, "image")),), (Segment("   "),), text_cells(icon)
+    return (), (), 0
+
+
+def _flow(
+    block: Block, offset: int, width: int, base: Style, styles: StyleMap, prefix: Prefix
+) -> list[LaidLine]:
+    """Word-wrapped text; newlines inside the block are hard breaks."""
+    first, rest, cells = prefix
+    safe = safe_line(block.text)
+    runs = style_runs(len(safe), block.spans, base, styles)
+    lines: list[LaidLine] = []
+    start = 0
+    for hard in block.text.split("\n"):
+        end = start + len(hard)
+        for a, b in wrap(safe[start:end], width - cells):
+            line_prefix = rest if lines else first
+            lines.append(text_line(line_prefix, cells, safe, (start + a, start + b), offset, runs))
+        start = end + 1
+    return lines
+
+
+def _rule(char: str, width: int, style: Style) -> LaidLine:
+    return LaidLine((Segment(char * width, style),), width)
+
+
+def _image_target(lines: list[LaidLine], target: str, width: int, style: Style) -> list[LaidLine]:
+    """ " — target" after the alt text: on its last line if it fits, else folded below."""
+    suffix = " — " + safe_line(inert(target, limit=500))
+    last = lines[-1]
+    if last.cell_length + text_cells(suffix) <= width:
+        grown = (*last.segments, Segment(suffix, style))
+        cells = last.cell_length + text_cells(suffix)
+        lines[-1] = LaidLine(grown, cells, last.start, last.end, last.runs)
+        return []
+    return [
+        LaidLine((Segment("   "), Segment(suffix[a:b], style)), 3 + text_cells(suffix[a:b]))
+        for a, b in fold(suffix, 1, len(suffix), width - 3)
+    ]
+
+
+def _code(block: Block, offset: int, width: int, styles: StyleMap) -> list[LaidLine]:
+    """Syntax-highlighted code on a shaded band; long lines fold rather than wrap at words."""
+    base = style_of(styles, "code-block")
+    safe = safe_line(block.text)
+    runs = _code_runs(block.text, block.language, base)
+    indent = (Segment(" " * CODE_INDENT, base),)
+    lines: list[LaidLine] = []
+    start = 0
+    for hard in block.text.split("\n"):
+        end = start + len(hard)
+        for span in fold(safe, start, end, width - CODE_INDENT):
+            line = text_line(indent, CODE_INDENT, safe, span, offset, runs)
+            pad = Segment(" " * max(0, width - line.cell_length), base)
+            lines.append(LaidLine((*line.segments, pad), width, line.start, line.end, line.runs))
+        start = end + 1
+    return lines
+
+
+def _code_runs(code: str, language: str, base: Style) -> tuple[list[int], list[Style]]:
+    """Style runs from Pygments tokens, indexed by character so offsets stay exact."""
+    lexer = _lexer(language.strip().lower()) if language else None
+    if lexer is None or not code:
+        return [0], [base]
+    starts: list[int] = []
+    run_styles: list[Style] = []
+    for index, token_type, _value in lexer.get_tokens_unprocessed(code):
+        style = base + _token_style(token_type)
+        if run_styles and style == run_styles[-1]:
+            continue
+        starts.append(index)
+        run_styles.append(style)
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+        run_styles.insert(0, base)
+    return starts, run_styles
+
+
+@lru_cache(maxsize=64)
+def _lexer(language: str) -> Any:
+    """A Pygments lexer by name (imported lazily: most articles have no code), or None."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+@lru_cache(maxsize=512)
+def _token_style(token_type: Any) -> Style:
+    from rich.syntax import ANSI_DARK, ANSISyntaxTheme
+
+    return ANSISyntaxTheme(ANSI_DARK).get_style_for_token(token_type)
+
+
+def layout_header(
+    meta: ArticleMeta,
+    path: Path,
+    width: int,
+    styles: StyleMap = DEFAULT_STYLES,
+    *,
+    words: int | None = None,
+) -> list[LaidLine]:
+    """Title, byline (author · date · tags) and stats (words · minutes · path), then a rule.
+
+    `words` is None while the article is still arriving. The stats line is cut to one line
+    so the header keeps its height when the count becomes final.
+    """
+    width = max(width, 8)
+    title = safe_line(inert(meta.title or path.name))
+    title_style = style_of(styles, "title")
+    lines = [
+        LaidLine((Segment(title[a:b], title_style),), text_cells(title[a:b]))
+        for a, b in wrap(title, width)
+    ]
+    byline = [meta.author, meta.date.strftime("%Y-%m-%d") if meta.date else ""]
+    byline.append(", ".join(f"#{tag}" for tag in meta.tags))
+    if any(byline):
+        lines.append(_one_line(" · ".join(p for p in byline if p), width, styles, "byline"))
+    count = "counting words…" if words is None else f"{words:,} words"
+    minutes = "" if words is None else f" · {reading_minutes(words)} min"
+    lines.append(_one_line(f"{count}{minutes} · {path}", width, styles, "stats"))
+    lines.append(_rule("─", width, style_of(styles, "rule")))
+    return lines
+
+
+def _one_line(value: str, width: int, styles: StyleMap, style: str) -> LaidLine:
+    """`value` made safe and cut with an ellipsis to fit one line."""
+    text = safe_line(inert(value))
+    if text_cells(text) > width:
+        a, b = fold(text, 0, len(text), width - 1)[0]
+        text = text[a:b] + "…"
+    return LaidLine((Segment(text, style_of(styles, style)),), text_cells(text))
+
+
+def layout_message(message: str, width: int, styles: StyleMap = DEFAULT_STYLES) -> list[LaidLine]:
+    """A notice in place of an article ("Loading…", why a file was skipped)."""
+    text = safe_line(inert(message, limit=4000))
+    style = style_of(styles, "message")
+    return [
+        LaidLine((Segment(text[a:b], style),), text_cells(text[a:b]))
+        for a, b in wrap(text, max(width, 8))
+    ]
