@@ -1,0 +1,122 @@
+"""Markdown files: front matter to `ArticleMeta`, the body to blocks (parsed lazily)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from reader.core.loaders.frontmatter import split_front_matter
+from reader.core.loaders.markdown_doc import iter_markdown_blocks
+from reader.core.loaders.metadata import (
+    clean_text,
+    coerce_date,
+    coerce_tags,
+    coerce_text,
+    first_sentence,
+    humanise_stem,
+)
+from reader.core.models import ArticleMeta, ArticleStream, Block, BlockKind
+
+UNTITLED = "Untitled"
+
+_DATE_KEYS = ("date", "published", "pubdate", "publishdate", "date_published", "created")
+_DATE_KEYS_LATE = ("updated", "lastmod", "modified", "date_modified")
+_AUTHOR_KEYS = ("author", "authors", "by", "creator")
+_TAG_KEYS = ("tags", "tag", "categories", "category", "keywords")
+_DESCRIPTION_KEYS = ("description", "summary", "excerpt", "abstract", "subtitle")
+_URL_KEYS = ("url", "link", "canonical_url", "canonical", "permalink", "source_url")
+_SCAN_LINES = 5_000
+"""The title heading is looked for in this many lines; beyond that it is not a title."""
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_NOT_SETEXT_TEXT = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)]|#|    )|^\s*$")
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>\n]{0,200}>")
+_MARKS = re.compile(r"[*`]+|~~|(?<!\w)_+|_+(?!\w)|\s*\{#[^}]*\}\s*$")
+
+
+def markdown_stream(path: Path, text: str) -> ArticleStream:
+    """An article from Markdown source; blocks are parsed as the stream is consumed."""
+    front = split_front_matter(text)
+    warnings = list(front.warnings)
+    chunks = iter_markdown_blocks(front.body)
+    title = coerce_text(front.fields.get("title"))
+    if not title:
+        title = first_heading(front.body) or humanise_stem(path.stem)
+    if not title:
+        first = next(chunks, ())
+        chunks = itertools.chain([first], chunks)
+        title = _first_paragraph_sentence(first) or UNTITLED
+    meta = ArticleMeta(
+        title=title,
+        author=coerce_text(_first(front.fields, _AUTHOR_KEYS)),
+        date=_date(front.fields, warnings),
+        tags=coerce_tags(*(front.fields.get(key) for key in _TAG_KEYS)),
+        description=coerce_text(_first(front.fields, _DESCRIPTION_KEYS), 2_000),
+        url=coerce_text(_first(front.fields, _URL_KEYS), 2_000),
+        format="markdown",
+    )
+    return ArticleStream(path, meta, chunks, tuple(warnings))
+
+
+def first_heading(source: str) -> str:
+    """The text of the first ATX or setext heading outside a code fence, as plain text."""
+    fence = ""
+    previous = ""
+    for line in itertools.islice(source.split("\n", _SCAN_LINES), _SCAN_LINES):
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = ""
+            previous = ""
+            continue
+        if marker:
+            fence = marker.group(1)
+            continue
+        heading = _ATX.match(line)
+        if heading:
+            return plain_inline(heading.group(1))
+        if _SETEXT.match(line) and not _NOT_SETEXT_TEXT.match(previous):
+            return plain_inline(previous)
+        previous = line
+    return ""
+
+
+def plain_inline(markdown: str) -> str:
+    """Inline Markdown reduced to its words: links and images to their text, marks dropped."""
+    text = _IMAGE_OR_LINK.sub(r"\1", markdown)
+    text = _MARKS.sub("", _TAG.sub("", text))
+    return clean_text(text.replace("\\", ""))
+
+
+def _first(fields: Mapping[str, object], keys: tuple[str, ...]) -> object:
+    for key in keys:
+        value = fields.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _date(fields: Mapping[str, object], warnings: list[str]) -> dt.datetime | None:
+    """The first date field that parses; each present but unreadable one adds a warning."""
+    for key in (*_DATE_KEYS, *_DATE_KEYS_LATE):
+        value = fields.get(key)
+        if value in (None, ""):
+            continue
+        date = coerce_date(value)
+        if date is not None:
+            return date
+        warnings.append(f"{key} not understood: {coerce_text(value, 40)!r}")
+    return None
+
+
+def _first_paragraph_sentence(blocks: tuple[Block, ...]) -> str:
+    for block in blocks:
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) and block.text.strip():
+            return first_sentence(block.text)
+    return ""

@@ -1,0 +1,206 @@
+"""Coercing metadata from front matter, HTML meta tags and text headers to `ArticleMeta` types.
+
+Front matter is written by hand and by a dozen generators: titles arrive as numbers or lists,
+dates in every format, tags as strings or nested lists. Each coercion here is total and bounded,
+so odd metadata never stops an article from loading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Iterable
+
+MAX_FIELD = 500
+"""Longest title, author or description kept; the rest is cut."""
+MAX_TAGS = 50
+MAX_TAG = 80
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+_ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_TAG_SEPARATORS = re.compile(r"[,;|]")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M %z",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d %B, %Y",
+    "%d %b, %Y",
+    "%B %Y",
+    "%b %Y",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d.%m.%Y",
+    "%d-%b-%Y",
+    "%B %d, %Y %H:%M",
+    "%B %d, %Y %I:%M %p",
+)
+
+
+def clean_text(text: str, limit: int = MAX_FIELD) -> str:
+    """One line of text: whitespace runs folded, lone surrogates replaced, length bounded."""
+    text = _SPACES.sub(" ", _SURROGATES.sub("\ufffd", text)).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def coerce_text(value: object, limit: int = MAX_FIELD) -> str:
+    """Any front-matter value as one line of text ("" for None, lists joined by ", ")."""
+    return clean_text(_flatten_text(value, depth=0), limit)
+
+
+def _flatten_text(value: object, depth: int) -> str:
+    if value is None or depth > 8:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        if "name" in value:  # author: {name: ..., email: ...}
+            return _flatten_text(value["name"], depth + 1)
+        value = list(value.values())
+    if isinstance(value, list | tuple | set | frozenset):
+        parts = (_flatten_text(item, depth + 1) for item in list(value)[:MAX_TAGS])
+        return ", ".join(part for part in parts if part.strip())
+    return str(value)
+
+
+def coerce_tags(*values: object) -> tuple[str, ...]:
+    """Tags from strings ("a, b"), lists, or nested junk; de-duplicated, order kept."""
+    seen: dict[str, None] = {}
+    for value in values:
+        for tag in _iter_tags(value, depth=0):
+            tag = clean_text(tag, MAX_TAG).lstrip("#")
+            if tag and tag.casefold() not in {t.casefold() for t in seen}:
+                seen[tag] = None
+            if len(seen) >= MAX_TAGS:
+                return tuple(seen)
+    return tuple(seen)
+
+
+def _iter_tags(value: object, depth: int) -> Iterable[str]:
+    if value is None or depth > 8:
+        return
+    if isinstance(value, str):
+        yield from _TAG_SEPARATORS.split(value)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in list(value)[: MAX_TAGS * 2]:
+            yield from _iter_tags(item, depth + 1)
+    elif isinstance(value, dict):
+        yield from _iter_tags(list(value), depth + 1)
+    else:
+        yield coerce_text(value, MAX_TAG)
+
+
+def coerce_date(value: object) -> dt.datetime | None:
+    """A date in any common form as a naive datetime (the author's wall-clock time), or None.
+
+    Time zones are dropped rather than converted: "2024-07-23T00:30+02:00" stays July 23, the
+    date the author wrote, and naive values always compare with each other.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, int | float):
+        return _from_number(float(value))
+    if isinstance(value, str):
+        return parse_date(value)
+    return None
+
+
+def parse_date(text: str) -> dt.datetime | None:
+    """Parse ISO 8601, RFC 2822, "July 23, 2024", "23 Jul 2024", timestamps and the like."""
+    text = _SPACES.sub(" ", text).strip().strip("\"'")
+    if not text or len(text) > 64:
+        return None
+    if _NUMBER.fullmatch(text):
+        if len(text) == 8:  # 20240723
+            try:
+                return dt.datetime.strptime(text, "%Y%m%d")
+            except ValueError:
+                pass
+        return _from_number(float(text))
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError):
+        pass
+    text = _ORDINAL.sub("", text)
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).replace(tzinfo=None)
+        except ValueError:
+            continue
+    return None
+
+
+def _from_number(number: float) -> dt.datetime | None:
+    """A year (2024) or a Unix timestamp in seconds or milliseconds."""
+    if number.is_integer() and 1000 <= number <= 9999:
+        return dt.datetime(int(number), 1, 1)
+    if abs(number) < 1e8:  # not a plausible timestamp (before 1973)
+        return None
+    if abs(number) >= 1e11:  # milliseconds, as JavaScript writes them
+        number /= 1000
+    try:
+        return dt.datetime.fromtimestamp(number, tz=dt.UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+_HASHLIKE_PART = re.compile(r"\d+|(?=[0-9a-f]*\d)[0-9a-f]{4,}", re.IGNORECASE)
+_NAME_SEPARATORS = re.compile(r"[-_.\s]+")
+
+
+def is_hashlike(stem: str) -> bool:
+    """True for machine names such as "004_b953ce4bd95ef384", UUIDs or bare numbers."""
+    parts = [part for part in _NAME_SEPARATORS.split(stem) if part]
+    return all(_HASHLIKE_PART.fullmatch(part) for part in parts)
+
+
+def humanise_stem(stem: str) -> str:
+    """A title from a file name: "my-first_post" -> "My first post"; "" for hash-like names."""
+    stem = stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if is_hashlike(stem):
+        return ""
+    words = clean_text(_NAME_SEPARATORS.sub(" ", stem))
+    return words[:1].upper() + words[1:]
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？](?=[\s\"'”’)\]]|$)")
+
+
+def first_sentence(text: str, limit: int = 80) -> str:
+    """The first sentence of `text` as a title: cut at a word boundary with "…" if long."""
+    text = clean_text(text[: limit * 20])
+    end = _SENTENCE_END.search(text)
+    sentence = text[: end.end()] if end else text
+    return shorten(sentence.removesuffix("."), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at a word boundary when there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    head, space, _ = cut.rpartition(" ")
+    if space and len(head) >= limit // 2:
+        cut = head
+    return cut.rstrip(" ,;:-–—") + "…"

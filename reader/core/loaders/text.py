@@ -1,0 +1,156 @@
+"""Plain-text articles: title, author, date and tags from the text's own conventions.
+
+A saved article's first short line is its title; "Categories: Movies" at the end is its tags;
+Project Gutenberg and PEP headers carry "Title:" and "Author:" lines; Aozora Bunko files put
+the title and author on the first two lines and mark readings with ruby (《》, ｜), which is
+stripped because the reading view cannot show it above the text. The body is never Markdown.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+from reader.core.loaders.metadata import (
+    clean_text,
+    coerce_tags,
+    first_sentence,
+    humanise_stem,
+    parse_date,
+)
+from reader.core.loaders.textblocks import chunked, classify, measure, split_segments
+from reader.core.loaders.textlines import display_width, indent_of
+from reader.core.models import ArticleMeta, ArticleStream, Block, BlockKind
+
+UNTITLED = "Untitled"
+MAX_TITLE = 150
+HEADER_LINES = 40
+"""Title, author and date lines are looked for only this near the top."""
+
+_TAGS_LINE = re.compile(
+    r"^(?:categories|category|tags|tagged(?: with)?|filed under|keywords|topics)\s*:\s*(\S.*)$",
+    re.IGNORECASE,
+)
+_TITLE_FIELD = re.compile(r"^Title:\s+(\S.*)$")
+_AUTHOR_FIELD = re.compile(r"^(?:Author|Authors|Written by|Writer)s?:\s+(\S.*)$", re.IGNORECASE)
+_BY_LINE = re.compile(r"^[Bb]y\s+((?:[A-Z][\w.'’-]*\s*){1,5})$")
+_DATE_FIELD = re.compile(
+    r"^(?:Date|Published|Posted(?: on)?|Release Date|Posting Date|Created):\s+(\S.*)$",
+    re.IGNORECASE,
+)
+_GAP = re.compile(r"\S {3,}\S")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_RUBY = re.compile(r"《[^》\n]{0,50}》|｜|［＃[^］\n]{0,200}］")
+
+
+def text_stream(path: Path, text: str) -> ArticleStream:
+    """An article from plain text; blocks are made as the stream is consumed."""
+    if "《" in text and _KANA.search(text[:10_000]):
+        text = _RUBY.sub("", text)
+    lines = text.split("\n")
+    tags = _take_tags(lines)
+    head = lines[:HEADER_LINES]
+    title = _field(head, _TITLE_FIELD)
+    author = _field(head, _AUTHOR_FIELD) or _field(head, _BY_LINE)
+    if not title:
+        title, title_author = _take_title(lines)
+        author = author or title_author
+    date_text = _field(head, _DATE_FIELD)
+    segments = split_segments(lines)
+    chunks = chunked(classify(segments, measure(segments)))
+    if not title:
+        first = next(chunks, ())
+        chunks = itertools.chain([first], chunks)
+        title = _first_sentence(first) or humanise_stem(path.stem) or UNTITLED
+    meta = ArticleMeta(
+        title=clean_text(title, MAX_TITLE),
+        author=clean_text(author),
+        date=parse_date(re.sub(r"\s*\[.*$", "", date_text)) if date_text else None,
+        tags=tags,
+        format="text",
+    )
+    return ArticleStream(path, meta, chunks)
+
+
+def _take_tags(lines: list[str]) -> tuple[str, ...]:
+    """Tags from "Categories: a, b" lines at the very end, which are removed from `lines`."""
+    values: list[str] = []
+    index = len(lines) - 1
+    while index >= 0 and len(values) < 3:
+        line = lines[index].strip()
+        if line:
+            match = _TAGS_LINE.match(line)
+            if not match:
+                break
+            values.append(match.group(1))
+            del lines[index]
+        index -= 1
+    return coerce_tags(*reversed(values))
+
+
+def _field(lines: list[str], pattern: re.Pattern[str]) -> str:
+    for line in lines:
+        match = pattern.match(line.strip())
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def _take_title(lines: list[str]) -> tuple[str, str]:
+    """(title, author) from the first lines, removed from `lines`; ("", "") if there is none."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
+        return "", ""
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    block = [line.strip() for line in lines[start:end]]
+    if _is_title_line(block[0]) and (len(block) == 1 or _is_title_block(block)):
+        author = _author_line(block[0], block[1]) if len(block) > 1 else ""
+        del lines[start : start + (2 if author else 1)]
+        return block[0], author
+    return _take_centred_title(lines, start)
+
+
+def _is_title_line(line: str) -> bool:
+    return (
+        len(line) <= MAX_TITLE
+        and not line.endswith(".")
+        and not _GAP.search(line)
+        and any(char.isalpha() for char in line)
+    )
+
+
+def _is_title_block(block: list[str]) -> bool:
+    """A title with a byline or subtitle under it, not the first lines of a wrapped paragraph."""
+    return len(block) <= 3 and all(
+        display_width(line) <= 60 and not line.endswith(".") for line in block
+    )
+
+
+def _author_line(title: str, line: str) -> str:
+    by = _BY_LINE.match(line)
+    if by:
+        return by.group(1)
+    if _CJK.search(title) and _CJK.search(line) and len(line) <= 20:  # Aozora: author under title
+        return line
+    return ""
+
+
+def _take_centred_title(lines: list[str], start: int) -> tuple[str, str]:
+    """An RFC-style title: a lone line indented far to the centre near the top."""
+    stop = min(len(lines) - 1, start + HEADER_LINES)
+    for index in range(start + 1, stop):
+        line = lines[index]
+        lone = not lines[index - 1].strip() and not lines[index + 1].strip()
+        if lone and indent_of(line) >= 10 and _is_title_line(line.strip()):
+            del lines[index]
+            return line.strip(), ""
+    return "", ""
+
+
+def _first_sentence(blocks: tuple[Block, ...]) -> str:
+    for block in blocks:
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.QUOTE, BlockKind.HEADING):
+            return first_sentence(block.text)
+    return ""
