@@ -1,0 +1,355 @@
+"""The article list as data: which summaries are shown, in what order.
+
+The list must stay instant at 100,000 articles, so the expensive work is done once per row and
+once per sort order, never per keystroke:
+
+- each row gets a casefolded, accent-stripped *haystack* (title, author, tags) when it arrives,
+  so type-to-filter is one pass of substring checks, and a query that extends the previous one
+  only re-checks the rows that already matched;
+- each sort order is computed the first time it is asked for and then kept, updated in place by
+  bisection as the indexer streams rows in (or dropped and recomputed when a big batch lands);
+- `visible` is a view over row ids, so marking an article read never copies the list.
+
+Nothing here imports textual: the widget draws what this module decides.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from enum import StrEnum
+from operator import attrgetter
+from typing import Any, overload
+
+from reader.core.models import ArticleSummary
+
+BULK_RESORT = 2_000
+"""Above this many new or moved rows, drop the cached orders instead of bisecting each row in."""
+
+_DIGITS = re.compile(r"\d+")
+_NUMBER_WIDTH = 20
+# Combining diacritics (Latin, Greek, Cyrillic and their extensions): stripped after NFKD so that
+# "cafe" finds "Café". One C-level substitution instead of a Python test per character.
+_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_FIELD_SEPARATOR = "\n"  # query words never contain whitespace, so no match spans two fields
+_EPOCH = dt.datetime(1970, 1, 1)
+_EPOCH_UTC = _EPOCH.replace(tzinfo=dt.UTC)
+_NEVER = float("-inf")
+
+_sort_fields = attrgetter("title", "date", "last_read", "path")
+"""What places a row in some order: a change here moves the row, any other change does not."""
+
+
+class SortKey(StrEnum):
+    """The orders the list offers; ties fall back to title, then to store id."""
+
+    DATE = "date"
+    """Newest first; undated articles last."""
+    TITLE = "title"
+    """Casefolded, accent-free, natural ("Part 2" before "Part 10")."""
+    RECENT = "recent"
+    """Most recently read first; never-read articles last, newest first."""
+    PATH = "path"
+    """File path, natural order, so folders stay together."""
+
+
+def fold(text: str) -> str:
+    """Text for matching: compatibility-decomposed, casefolded, without combining accents."""
+    if text.isascii():
+        return text.casefold()
+    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", text).casefold())
+
+
+_fold_repeated = functools.lru_cache(maxsize=8_192)(fold)
+"""Authors and tags repeat across thousands of rows: fold each distinct one once."""
+
+
+def query_words(query: str) -> tuple[str, ...]:
+    """The folded words of a filter query; every one must occur in a row to show it."""
+    return tuple(fold(query).split())
+
+
+def _natural(folded: str) -> str:
+    """A natural sort key as one string (digit runs zero-padded), so sorts compare plain strings."""
+    return _DIGITS.sub(_pad, folded) if _DIGITS.search(folded) else folded
+
+
+def _pad(match: re.Match[str]) -> str:
+    return match.group().zfill(_NUMBER_WIDTH)
+
+
+def _instant(moment: dt.datetime | None) -> float:
+    """Seconds on one timeline for naive (taken as UTC) and aware datetimes; None is -inf."""
+    if moment is None:
+        return _NEVER
+    return (moment - (_EPOCH_UTC if moment.utcoffset() is not None else _EPOCH)).total_seconds()
+
+
+def _haystack(summary: ArticleSummary) -> str:
+    author_and_tags = map(_fold_repeated, (summary.author, *summary.tags))
+    return _FIELD_SEPARATOR.join((fold(summary.title), *author_and_tags))
+
+
+def _refines(new: tuple[str, ...], old: tuple[str, ...]) -> bool:
+    """Whether every row matching `new` also matches `old`, so `new` can filter `old`'s result."""
+    return bool(old) and all(any(word in longer for longer in new) for word in old)
+
+
+class _Rows(Sequence[ArticleSummary]):
+    """Rows of an order, optionally only at some positions, as summaries; never copies."""
+
+    __slots__ = ("_order", "_positions", "_rows")
+
+    def __init__(
+        self, order: list[int], positions: list[int] | None, rows: dict[int, ArticleSummary]
+    ) -> None:
+        self._order = order
+        self._positions = positions
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._order if self._positions is None else self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> ArticleSummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ArticleSummary]: ...
+    def __getitem__(self, index: int | slice) -> ArticleSummary | list[ArticleSummary]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(len(self))[index]]
+        if self._positions is not None:
+            return self._rows[self._order[self._positions[index]]]
+        return self._rows[self._order[index]]
+
+
+class ArticleListing:
+    """Summaries sorted by `sort_key` and narrowed by `query`; `visible` is the result."""
+
+    def __init__(self, summaries: Iterable[ArticleSummary] = ()) -> None:
+        self._rows: dict[int, ArticleSummary] = {}
+        self._hay: dict[int, str] = {}
+        self._title_key: dict[int, str] = {}
+        self._date_time: dict[int, float] = {}
+        self._read_time: dict[int, float] = {}
+        self._orders: dict[SortKey, list[int]] = {}
+        self._order_hays: list[str] | None = None
+        """Haystacks of the current order, position by position, while a query needs them."""
+        self._sort_key = SortKey.DATE
+        self._query = ""
+        self._words: tuple[str, ...] = ()
+        self._positions: list[int] | None = None
+        """Ascending positions in the current order that match the query; None when all do."""
+        self.set_all(summaries)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def visible(self) -> Sequence[ArticleSummary]:
+        """The rows shown, sorted and filtered; take it afresh after each change."""
+        return _Rows(self._order(), self._positions, self._rows)
+
+    @property
+    def total(self) -> int:
+        """How many articles there are, filtered or not."""
+        return len(self._rows)
+
+    def get(self, article_id: int) -> ArticleSummary | None:
+        return self._rows.get(article_id)
+
+    def index_of(self, article_id: int) -> int | None:
+        """The row of `article_id` in `visible`, or None when it is filtered out or unknown."""
+        if article_id not in self._rows:
+            return None
+        position = self._order().index(article_id)
+        if self._positions is None:
+            return position
+        index = bisect.bisect_left(self._positions, position)
+        found = index < len(self._positions) and self._positions[index] == position
+        return index if found else None
+
+    # -- sorting and filtering ----------------------------------------------------------------
+
+    @property
+    def sort_key(self) -> SortKey:
+        return self._sort_key
+
+    @sort_key.setter
+    def sort_key(self, key: SortKey) -> None:
+        key = SortKey(key)
+        if key != self._sort_key:
+            self._sort_key = key
+            self._refilter()
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    @query.setter
+    def query(self, query: str) -> None:
+        words = query_words(query)
+        self._query = query
+        if words == self._words:
+            return
+        # A query that extends the previous one can only drop rows: check the survivors only.
+        base = self._positions if _refines(words, self._words) else None
+        self._words = words
+        self._positions = self._filter(base)
+
+    def _filter(self, positions: list[int] | None) -> list[int] | None:
+        """Positions in the current order whose haystack holds every query word."""
+        if not self._words:
+            return None
+        if self._order_hays is None:
+            self._order_hays = list(map(self._hay.__getitem__, self._order()))
+        hays = self._order_hays
+        for word in sorted(self._words, key=len, reverse=True):  # longest is most selective
+            if positions is None:
+                positions = [index for index, hay in enumerate(hays) if word in hay]
+            else:
+                positions = [index for index in positions if word in hays[index]]
+        return positions
+
+    def _refilter(self) -> None:
+        """Filter from scratch: the order changed under the current result."""
+        self._order_hays = None
+        self._positions = self._filter(None)
+
+    def _order(self, key: SortKey | None = None) -> list[int]:
+        """Row ids in an order (the current one by default), sorted the first time it is used."""
+        key = key or self._sort_key
+        if key not in self._orders:
+            self._orders[key] = self._sorted(key)
+        return self._orders[key]
+
+    def _sorted(self, key: SortKey) -> list[int]:
+        """A full sort: stable passes from the tie-breaker up, each a cheap one-value key."""
+        rows = self._rows
+        if key is SortKey.PATH:  # like TITLE: ids, then a stable sort on one string
+            return sorted(sorted(rows), key=self._path_key)
+        if key is SortKey.TITLE:  # ids first, then a stable sort on one string: ties by id
+            return sorted(sorted(rows), key=self._title_key.__getitem__)
+        if key is SortKey.DATE:
+            return self._newest_first(self._order(SortKey.TITLE), self._date_time)
+        return self._newest_first(self._order(SortKey.DATE), self._read_time)
+
+    def _newest_first(self, order: list[int], times: dict[int, float]) -> list[int]:
+        """`order` stably re-sorted by a time, newest first (undated rows are -inf, so last)."""
+        return sorted(order, key=times.__getitem__, reverse=True)
+
+    def _bisect_key(self, key: SortKey) -> Callable[[int], tuple[Any, ...]]:
+        """One total key per order, for bisecting single rows in; agrees with `_sorted`."""
+        title_key, date_time, read_time = self._title_key, self._date_time, self._read_time
+
+        def by_title(row_id: int) -> tuple[Any, ...]:
+            return (title_key[row_id], row_id)
+
+        if key is SortKey.PATH:
+            return lambda row_id: (self._path_key(row_id), row_id)
+        if key is SortKey.TITLE:
+            return by_title
+        if key is SortKey.DATE:
+            return lambda row_id: (-date_time[row_id], *by_title(row_id))
+        return lambda row_id: (-read_time[row_id], -date_time[row_id], *by_title(row_id))
+
+    def _path_key(self, row_id: int) -> str:
+        return _natural(fold(str(self._rows[row_id].path)))
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def set_all(self, summaries: Iterable[ArticleSummary]) -> None:
+        """Replace every row (the store's first answer)."""
+        self._rows, self._hay, self._title_key, self._orders = {}, {}, {}, {}
+        self._date_time, self._read_time = {}, {}
+        for summary in summaries:
+            self._store(summary)
+        self._refilter()
+
+    def upsert(self, summaries: Iterable[ArticleSummary]) -> None:
+        """Add new rows and replace changed ones (matched by id), keeping every order sorted."""
+        placed: dict[int, None] = {}  # new rows and rows whose sort fields changed, in order
+        moved: set[int] = set()  # of those, the ones already in the cached orders
+        for summary in summaries:
+            old = self._rows.get(summary.id)
+            self._store(summary)
+            if old is not None and _sort_fields(old) == _sort_fields(summary):
+                continue
+            if old is not None and summary.id not in placed:
+                moved.add(summary.id)
+            placed[summary.id] = None
+        if len(placed) > BULK_RESORT:
+            self._orders.clear()  # one sort later beats thousands of bisections now
+        elif placed:
+            self._unplace(moved)
+            self._place(list(placed))
+        self._refilter()
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Forget rows (deleted files); unknown ids are ignored."""
+        gone = {row_id for row_id in ids if row_id in self._rows}
+        if not gone:
+            return
+        self._unplace(gone)
+        for row_id in gone:
+            del self._rows[row_id], self._hay[row_id], self._title_key[row_id]
+            del self._date_time[row_id], self._read_time[row_id]
+        self._refilter()
+
+    def update_state(
+        self,
+        article_id: int,
+        *,
+        read: bool | None = None,
+        last_read: dt.datetime | None = None,
+        position: int | None = None,
+        has_notes: bool | None = None,
+    ) -> ArticleSummary | None:
+        """Record reading state on one row; None leaves a field as it was.
+
+        Returns:
+            The updated summary, or None when the id is unknown.
+        """
+        old = self._rows.get(article_id)
+        if old is None:
+            return None
+        fields = {
+            "read": read,
+            "last_read": last_read,
+            "position": position,
+            "has_notes": has_notes,
+        }
+        changes = {name: value for name, value in fields.items() if value is not None}
+        new = dataclasses.replace(old, **changes)
+        if new.last_read != old.last_read:
+            self.upsert([new])  # only the recent order moves, but upsert keeps it simple
+        else:
+            self._rows[article_id] = new
+        return new
+
+    def _store(self, summary: ArticleSummary) -> None:
+        hay = _haystack(summary)
+        self._rows[summary.id] = summary
+        self._hay[summary.id] = hay
+        self._title_key[summary.id] = _natural(hay.partition(_FIELD_SEPARATOR)[0])
+        self._date_time[summary.id] = _instant(summary.date)
+        self._read_time[summary.id] = _instant(summary.last_read)
+
+    def _place(self, ids: list[int]) -> None:
+        """Bisect rows into every cached order."""
+        for key, order in self._orders.items():
+            key_function = self._bisect_key(key)
+            for row_id in ids:
+                bisect.insort(order, row_id, key=key_function)
+
+    def _unplace(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        for key, order in self._orders.items():
+            if len(ids) == 1:
+                order.remove(next(iter(ids)))
+            else:
+                self._orders[key] = [row_id for row_id in order if row_id not in ids]
