@@ -61,7 +61,11 @@ def html_stream(path: Path, text: str) -> ArticleStream | Skipped:
     blocks = _extract(tree, text)
     if not any(block.text.strip() for block in blocks):
         return Skipped(path, "no article text found in the page")
-    title = meta.pop("title") or _first_heading(tree) or humanise_stem(path.stem)
+    heading = _first_heading(tree)
+    title = meta.pop("title")
+    if heading and (not title or (heading in title and len(heading) >= len(title) // 3)):
+        title = heading  # "Post | Site name" in <title>; the page's own h1 is cleaner
+    title = _without_site_name(title, meta.pop("site_name")) or humanise_stem(path.stem)
     title = title or first_sentence(blocks[0].text) or UNTITLED
     article_meta = ArticleMeta(title=title, **meta, format="html")
     return ArticleStream(path, article_meta, _chunks(blocks))
@@ -91,12 +95,24 @@ def _meta(tree: lxml_html.HtmlElement) -> dict:
     url = _pick(values, ("og:url",)) or (canonical.get("href", "") if canonical is not None else "")
     return {
         "title": title,
+        "site_name": _pick(values, ("og:site_name", "application-name")),
         "author": next((a for a in _all(values, _AUTHOR_KEYS) if "://" not in a), ""),
         "date": next(filter(None, map(coerce_date, _all(values, _DATE_KEYS))), None),
         "tags": coerce_tags(values.get("article:tag"), values.get("keywords")),
         "description": coerce_text(_pick(values, _DESCRIPTION_KEYS), 2_000),
         "url": coerce_text(url, 2_000),
     }
+
+
+def _without_site_name(title: str, site_name: str) -> str:
+    """ "Post title | Site" -> "Post title", when the tail is the site's name (or short)."""
+    for separator in (" | ", " – ", " — ", " - ", " :: ", " · "):
+        head, found, tail = title.rpartition(separator)
+        if not found or len(head) < 10:
+            continue
+        if tail.casefold() == site_name.casefold() or (separator == " | " and len(tail) <= 30):
+            return head.strip()
+    return title
 
 
 def _all(values: dict[str, list[str]], keys: tuple[str, ...]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from reader.core.loaders.frontmatter import split_front_matter
@@ -47,7 +47,7 @@ def markdown_stream(path: Path, text: str) -> ArticleStream:
     chunks = iter_markdown_blocks(front.body)
     title = coerce_text(front.fields.get("title"))
     if not title:
-        title = first_heading(front.body) or humanise_stem(path.stem)
+        title = title_heading(front.body) or humanise_stem(path.stem)
     if not title:
         first = next(chunks, ())
         chunks = itertools.chain([first], chunks)
@@ -64,11 +64,25 @@ def markdown_stream(path: Path, text: str) -> ArticleStream:
     return ArticleStream(path, meta, chunks, tuple(warnings))
 
 
-def first_heading(source: str) -> str:
-    """The text of the first ATX or setext heading outside a code fence, as plain text."""
+def title_heading(source: str) -> str:
+    """The first level-1 heading, else a heading that opens the document, as plain text.
+
+    A "## Summary" after a list of fields (Rust RFCs) names a section, not the article.
+    """
+    headings = list(itertools.islice(iter_headings(source), 200))
+    first_level_one = next((text for level, text, _ in headings if level == 1), "")
+    opening = next((text for _, text, line in headings if line == 0), "")
+    return first_level_one or opening
+
+
+def iter_headings(source: str) -> Iterator[tuple[int, str, int]]:
+    """(level, plain text, index among non-blank lines) of ATX and setext headings outside
+    code fences, in the first `_SCAN_LINES` lines."""
     fence = ""
     previous = ""
+    content_lines = -1
     for line in itertools.islice(source.split("\n", _SCAN_LINES), _SCAN_LINES):
+        content_lines += bool(line.strip())
         marker = _FENCE.match(line)
         if fence:
             if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
@@ -78,13 +92,17 @@ def first_heading(source: str) -> str:
         if marker:
             fence = marker.group(1)
             continue
-        heading = _ATX.match(line)
-        if heading:
-            return plain_inline(heading.group(1))
-        if _SETEXT.match(line) and not _NOT_SETEXT_TEXT.match(previous):
-            return plain_inline(previous)
+        atx = _ATX.match(line)
+        if atx:
+            yield (
+                len(line.strip()) - len(line.strip().lstrip("#")),
+                plain_inline(atx.group(1)),
+                content_lines,
+            )
+        elif _SETEXT.match(line) and not _NOT_SETEXT_TEXT.match(previous):
+            level = 1 if line.strip().startswith("=") else 2
+            yield level, plain_inline(previous), content_lines - 1
         previous = line
-    return ""
 
 
 def plain_inline(markdown: str) -> str:

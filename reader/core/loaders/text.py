@@ -66,7 +66,7 @@ def text_stream(path: Path, text: str) -> ArticleStream:
         title = _first_sentence(first) or humanise_stem(path.stem) or UNTITLED
     meta = ArticleMeta(
         title=clean_text(title, MAX_TITLE),
-        author=clean_text(author),
+        author=clean_text(author).rstrip(",;"),
         date=parse_date(re.sub(r"\s*\[.*$", "", date_text)) if date_text else None,
         tags=tags,
         format="text",

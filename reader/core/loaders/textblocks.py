@@ -29,6 +29,7 @@ _CAPTION = re.compile(
 )
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S")
 _ROMAN = re.compile(r"^(?=[IVXLC])[IVXLC]{1,7}\.$")
+_NOT_HEADING = re.compile(r"[=<>{}\[\]|\\\"“”]| {3,}")
 _SENTENCE_END = '.!?"”’)]…。！？」』'
 
 
@@ -164,11 +165,16 @@ def _lone(line: str, indent: int) -> _Proto:
 
 
 def _indented(lines: tuple[str, ...], indent: int, layout: Layout) -> Block:
-    """A block indented beyond the body: code, verse, or a quoted passage."""
+    """A block indented beyond the body: code, verse, a list, or a quoted passage.
+
+    Only where body text starts at the margin does indented prose mean a quotation; RFCs
+    indent whole sections and their lists.
+    """
     if tl.is_codeish(lines):
         return Block(BlockKind.CODE, tl.dedent(lines, indent))
     text = tl.reflow(lines, layout.wrap_width - indent)
-    return Block(BlockKind.QUOTE if "\n" not in text else BlockKind.PARAGRAPH, text)
+    quoted = layout.body_indent == 0 and "\n" not in text and not tl.starts_list_item(text)
+    return Block(BlockKind.QUOTE if quoted else BlockKind.PARAGRAPH, text)
 
 
 def _judge_lone(
@@ -204,7 +210,11 @@ def heading_level(
     if _ROMAN.match(text):
         return 2
     words = len(text.split())
-    if words > 12 or len(text) > 80 or text[-1] in ".,;:!?" or text[0].islower():
+    if words > 12 or tl.display_width(text) > 80 or text[-1] in _SENTENCE_END + ",;:、，；：":
+        return 0
+    if text[0].islower():
+        return 0
+    if proto.indent > layout.body_indent + 1 or _NOT_HEADING.search(text):
         return 0
     if not any(char.isalpha() for char in text):
         return 0

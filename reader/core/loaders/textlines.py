@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 import re
-import statistics
 
-PROSE_FILL = 0.75
-"""Wrapped prose lines fill at least this share of the wrap width (median); verse does not."""
+PROSE_FILL = 0.9
+"""A wrapped prose line plus the next word reaches this share of the wrap width."""
 
 _LEADERS = re.compile(r"(?:\.{4,}|(?:\. ){4,})\s*\S*$")
 _BOX = re.compile(r"[\u2500-\u257f]")
 _BORDER = re.compile(r"^\s*[+|][-=+|: ]{3,}$")
 _GAP = re.compile(r"\S {3,}\S")
+_ART = re.compile(r"([-=_~*+<>|#])\1{3,}")
+ALIGNED_INDENT = 20
+"""Lines indented this far are centred or right-aligned: layout, not prose."""
 _UNDERLINE = re.compile(r"([=\-~^*#+`'\"])\1{2,}")
 _RULE = re.compile(r"([-=*_~#+.•·])(?:\s*\1){2,}")
 _BULLET = re.compile(r"^(?:[-*•+‣◦]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+\S")
@@ -65,8 +67,14 @@ def is_layout(lines: tuple[str, ...]) -> bool:
     if any(_BOX.search(line) or _BORDER.match(line) for line in lines):
         return True
     leaders = sum(1 for line in lines if _LEADERS.search(line))
-    gaps = sum(1 for line in lines if _GAP.search(line.strip()) or "\t" in line.strip())
-    return leaders * 2 >= count or (gaps >= 2 and gaps * 2 >= count)
+    art = sum(1 for line in lines if _ART.search(line))
+    gaps = sum(1 for line in lines if _is_column_line(line))
+    return leaders * 2 >= count or art * 3 >= count or (gaps >= 2 and gaps * 2 >= count)
+
+
+def _is_column_line(line: str) -> bool:
+    stripped = line.strip()
+    return bool(_GAP.search(stripped)) or "\t" in stripped or indent_of(line) >= ALIGNED_INDENT
 
 
 def is_codeish(lines: tuple[str, ...]) -> bool:
@@ -85,7 +93,8 @@ def reflow(lines: tuple[str, ...], wrap_width: int) -> str:
         return stripped[0]
     if sum(1 for line in stripped if _BULLET.match(line)) >= 2 and _BULLET.match(stripped[0]):
         return "\n".join(join_lines(item) for item in _list_items(stripped))
-    if sum(1 for line in stripped if _FIELD.match(line)) * 2 >= len(lines):
+    fields = sum(1 for line in stripped if _FIELD.match(line))
+    if fields >= 2 and fields * 2 >= len(lines):
         return "\n".join(stripped)
     indents = [indent_of(line) for line in lines]
     first, rest = indents[0], indents[1:]
@@ -93,10 +102,22 @@ def reflow(lines: tuple[str, ...], wrap_width: int) -> str:
         if len(stripped[0]) < 40 and not _BULLET.match(stripped[0]):
             return stripped[0] + "\n" + join_lines(stripped[1:])
         return join_lines(stripped)
-    fill = statistics.median(display_width(line) for line in lines[:-1])
-    if len(set(rest)) > 1 or fill < wrap_width * PROSE_FILL:
+    if len(set(rest)) > 1 or not _wrapped(lines, wrap_width):
         return dedent(lines, min(indents))
     return join_lines(stripped)
+
+
+def _wrapped(lines: tuple[str, ...], wrap_width: int) -> bool:
+    """Whether the lines were broken because the next word did not fit (prose), not by intent.
+
+    Verse and addresses end their lines well short of the margin; the word after a wrapped
+    prose line would have pushed it past about the wrap width.
+    """
+    full = 0
+    for line, following in itertools.pairwise(lines):
+        next_word = following.split(maxsplit=1)[0]
+        full += display_width(line) + 1 + display_width(next_word) >= wrap_width * PROSE_FILL
+    return full >= (len(lines) - 1) * 0.6
 
 
 def join_lines(lines: list[str]) -> str:
@@ -112,7 +133,11 @@ def _joins_tight(before: str, after: str) -> bool:
     last, first = before[-1], after[0]
     if last >= "\u2e80" and first >= "\u2e80":
         return True
-    return last == "-" and before[-2:-1].isalpha() and first.islower()
+    return last == "-" and before[-2:-1].isalpha() and first.isalpha()
+
+
+def starts_list_item(line: str) -> bool:
+    return bool(_BULLET.match(line.lstrip()))
 
 
 def _list_items(lines: list[str]) -> list[list[str]]:
