@@ -25,6 +25,7 @@ from reader.ui.laid_line import (
     StyleMap,
     TextRun,
     fold,
+    safe_body,
     style_runs,
     text_cells,
     text_line,
@@ -180,7 +181,7 @@ def _flow(
 ) -> list[LaidLine]:
     """Word-wrapped text; newlines inside the block are hard breaks."""
     first, rest, cells = prefix
-    safe = safe_line(block.text)
+    safe = safe_body(block.text)
     runs = style_runs(len(safe), block.spans, base, styles)
     lines: list[LaidLine] = []
     start = 0
@@ -215,7 +216,7 @@ def _image_target(lines: list[LaidLine], target: str, width: int, style: Style) 
 def _code(block: Block, offset: int, width: int, styles: StyleMap) -> list[LaidLine]:
     """Syntax-highlighted code on a shaded band; long lines fold rather than wrap at words."""
     base = style_of(styles, "code-block")
-    safe = safe_line(block.text)
+    safe = safe_body(block.text)
     runs = _code_runs(block.text, block.language, base)
     indent = (Segment(" " * CODE_INDENT, base),)
     lines: list[LaidLine] = []

@@ -14,12 +14,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rich.cells import get_character_cell_size
+from rich.cells import get_character_cell_size, load_cell_table
 from rich.segment import Segment
 from rich.style import Style
 
 from reader.core.models import Span
+from reader.core.sanitize import safe_line
 
 StyleMap = Mapping[str, Style]
 """Style names ("heading-1", "em", "link", "search-hit", ...) to rich styles."""
@@ -30,6 +32,19 @@ _WIDE = (
     "\U00020000-\U0003fffd"
 )
 _TOKEN = re.compile(rf" +|[{_WIDE}]|[^ {_WIDE}]+")
+
+
+def _not_single_cell() -> re.Pattern[str]:
+    """Characters that are not one cell wide (per rich's table), to find the fast case in C."""
+    ranges = "".join(
+        f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi, width in load_cell_table("auto").widths
+        if width != 1 and lo > 0
+    )
+    return re.compile(f"[{ranges}]")
+
+
+_ODD_WIDTH = _not_single_cell()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +132,36 @@ def char_cells(char: str) -> int:
     return 1 if char.isascii() else get_character_cell_size(char)
 
 
+def safe_body(text: str, *, cells: bool = False) -> str:
+    """`safe_line` over a block's text, keeping its newlines (and with `cells`, TABs).
+
+    The break characters are never drawn, so keeping them leaves the fast path of `safe_line`
+    (which folds them into control pictures) for the lines themselves.
+    """
+    if text.isprintable():
+        return text
+    if cells:
+        return "\n".join("\t".join(map(safe_line, row.split("\t"))) for row in text.split("\n"))
+    return "\n".join(map(safe_line, text.split("\n")))
+
+
+def single_cells(text: str) -> bool:
+    """True when every character takes exactly one cell (checked by a regex, in C)."""
+    return text.isascii() or _ODD_WIDTH.search(text) is None
+
+
 def text_cells(text: str) -> int:
     """Cells a string takes: the sum of its characters, so offsets and columns agree."""
-    return len(text) if text.isascii() else sum(map(char_cells, text))
+    return len(text) if single_cells(text) else sum(map(char_cells, text))
+
+
+_token_cells = lru_cache(maxsize=1 << 16)(text_cells)
+"""Words repeat: measuring each distinct one once makes non-Latin text wrap several times faster."""
 
 
 def char_widths(text: str) -> bytes | None:
     """Per-character cell widths, or None when every character takes one cell (the usual case)."""
-    if text.isascii():
+    if single_cells(text):
         return None
     widths = bytes(map(char_cells, text))
     return None if widths.count(1) == len(widths) else widths
@@ -137,8 +174,10 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     line gives one empty range so blank lines inside a block survive.
     """
     width = max(1, width)
-    if len(text) <= width and text.isascii():
-        return [(0, len(text.rstrip(" ")))] if text.strip(" ") else [(0, 0)]
+    if not text.strip(" "):
+        return [(0, 0)]
+    if single_cells(text):
+        return _wrap_single(text, width)
     lines: list[tuple[int, int]] = []
     start = -1  # start of the line being filled, -1 while it is empty
     end = cells = 0
@@ -147,7 +186,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
         token = match.group()
         if token[0] == " " and a > 0:
             continue  # inter-word space: counted as the gap before the next word
-        w = text_cells(token)
+        w = _token_cells(token)
         gap = a - end if start >= 0 else 0
         if start >= 0 and cells + gap + w <= width:
             end, cells = b, cells + gap + w
@@ -166,10 +205,36 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     return lines or [(0, 0)]
 
 
+def _wrap_single(text: str, width: int) -> list[tuple[int, int]]:
+    """`wrap` for text of one-cell characters: break at the last space that fits (str.rfind)."""
+    lines: list[tuple[int, int]] = []
+    size = len(text.rstrip(" "))
+    position = 0
+    while position < size:
+        if size - position <= width:
+            lines.append((position, size))
+            break
+        first = position
+        if position == 0:
+            while text[first] == " ":  # leading indentation is drawn, never a break
+                first += 1
+        cut = text.rfind(" ", first, position + width + 1)
+        if cut < 0:
+            end = following = position + width  # no space: fold the word
+        else:
+            end = len(text[position:cut].rstrip(" ")) + position
+            following = cut + 1
+        lines.append((position, end))
+        while following < size and text[following] == " ":
+            following += 1
+        position = following
+    return lines
+
+
 def fold(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
     """Cut `text[start:end]` into ranges of at most `width` cells (at least one char each)."""
     width = max(1, width)
-    if text[start:end].isascii():
+    if single_cells(text[start:end]):
         return [(a, min(a + width, end)) for a in range(start, end, width)] or [(start, start)]
     pieces: list[tuple[int, int]] = []
     piece_start, cells = start, 0

@@ -12,13 +12,13 @@ from rich.segment import Segment
 from rich.style import Style
 
 from reader.core.models import Block
-from reader.core.sanitize import safe_line
 from reader.ui.laid_line import (
     LaidLine,
     StyleMap,
     StyleRuns,
     TextRun,
     char_widths,
+    safe_body,
     style_runs,
     styled_segments,
     text_cells,
@@ -35,7 +35,7 @@ Cell = tuple[int, int]
 def layout_table(block: Block, offset: int, width: int, styles: StyleMap) -> list[LaidLine]:
     """Lines of a TABLE block starting at `offset` in the article text."""
     rows = _cells(block.text)
-    safe = safe_line(block.text)
+    safe = safe_body(block.text, cells=True)
     ncols = max(len(row) for row in rows)
     natural = [1] * ncols
     for row in rows:
