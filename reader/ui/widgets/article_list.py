@@ -1,0 +1,419 @@
+"""The article list: one line per article, drawn only where the terminal shows it.
+
+Stock list widgets build a widget or an option per row, which takes seconds at 100,000 articles.
+This one is a `ScrollView` on the line API: `render_line` draws the few rows on screen straight
+from `ArticleListing.visible`, so filling, scrolling, filtering and moving the cursor cost the
+same at 100 articles and at 100,000. Sorting and filtering live in `reader.core.listing`.
+
+Mouse: a click on a row moves the cursor there; a click on the cursor row (so also the second
+click of a double-click) opens it, like Textual's `DataTable`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar, NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.listing import ArticleListing, SortKey
+from reader.core.models import ArticleSummary
+from reader.core.sanitize import ELLIPSIS, safe_text
+
+UNREAD_MARK = "●"
+NOTES_MARK = "✎"
+GAP = "  "
+
+
+class Columns(NamedTuple):
+    """Cell widths of the columns after the marks; 0 drops a column."""
+
+    title: int
+    source: int
+    date: int
+    minutes: int
+
+
+def layout(width: int) -> Columns:
+    """Column widths for a row `width` cells wide: narrow terminals drop source, then date."""
+    minutes = 7 if width >= 30 else 0  # "999 min"
+    date = 10 if width >= 50 else 0  # YYYY-MM-DD
+    source = min(24, max(10, width // 6)) if width >= 72 else 0
+    used = 4 + 1 + sum(len(GAP) + column for column in (source, date, minutes) if column)
+    return Columns(max(0, width - used), source, date, minutes)
+
+
+def fit(text: str, width: int, *, right: bool = False) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis, or padded."""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
+    padding = " " * (width - length)
+    return padding + text if right else text + padding
+
+
+def format_date(date: dt.datetime | None) -> str:
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}" if date else ""
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """A scrolling list of article summaries with a cursor; posts what the user picks."""
+
+    DEFAULT_CSS = """
+    ArticleList {
+        width: 1fr;
+        height: 1fr;
+        overflow-x: hidden;
+        background: $surface;
+        color: $foreground;
+        & > .article-list--mark { color: $accent; }
+        & > .article-list--notes { color: $secondary; }
+        & > .article-list--unread { text-style: bold; }
+        & > .article-list--dim { color: $foreground-muted; }
+        & > .article-list--empty { color: $foreground-muted; text-style: italic; }
+        & > .article-list--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .article-list--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--dim",
+        "article-list--empty",
+        "article-list--mark",
+        "article-list--notes",
+        "article-list--unread",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", tooltip="Open the article", id="article-list-open"),
+        Binding("j,down", "cursor_down", "Next", show=False, id="article-list-down"),
+        Binding("k,up", "cursor_up", "Previous", show=False, id="article-list-up"),
+        Binding("g,home", "first", "First", show=False, id="article-list-first"),
+        Binding("G,end", "last", "Last", show=False, id="article-list-last"),
+        Binding(
+            "space,pagedown", "page_down", "Page down", show=False, id="article-list-page-down"
+        ),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="article-list-page-up"),
+    ]
+
+    class Highlighted(Message):
+        """The cursor moved to another article (the app previews it)."""
+
+        def __init__(self, article_list: ArticleList, summary: ArticleSummary) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.summary = summary
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+        def can_replace(self, message: Message) -> bool:
+            # Holding j: only the article the cursor ends on is worth previewing.
+            return isinstance(message, ArticleList.Highlighted) and message.control is self.control
+
+    class Selected(Message):
+        """The user asked to open an article (enter, or a click on the cursor row)."""
+
+        def __init__(self, article_list: ArticleList, summary: ArticleSummary) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.summary = summary
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    class CountsChanged(Message):
+        """How many articles are shown (after filtering) and how many there are."""
+
+        def __init__(self, article_list: ArticleList, shown: int, total: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.shown = shown
+            self.total = total
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+        def can_replace(self, message: Message) -> bool:
+            return (
+                isinstance(message, ArticleList.CountsChanged) and message.control is self.control
+            )
+
+    def __init__(
+        self,
+        summaries: Iterable[ArticleSummary] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._listing = ArticleListing(summaries)
+        self._rows: Sequence[ArticleSummary] = self._listing.visible
+        self._cursor = 0
+        self._highlighted_id: int | None = None
+        self._posted_counts: tuple[int, int] | None = None
+
+    # -- public API -----------------------------------------------------------------------------
+
+    @property
+    def cursor_summary(self) -> ArticleSummary | None:
+        """The article under the cursor, or None when the list shows nothing."""
+        return self._rows[self._cursor] if self._rows else None
+
+    @property
+    def cursor_row(self) -> int:
+        """The cursor's row in the shown list."""
+        return self._cursor
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(shown, total): articles left after filtering, and all articles."""
+        return len(self._rows), self._listing.total
+
+    @property
+    def sort_key(self) -> SortKey:
+        return self._listing.sort_key
+
+    @property
+    def query(self) -> str:
+        return self._listing.query
+
+    def set_summaries(self, summaries: Iterable[ArticleSummary]) -> None:
+        """Show these articles instead of the current ones, keeping the cursor's article."""
+        self._change(lambda: self._listing.set_all(summaries))
+
+    def set_listing(self, listing: ArticleListing) -> None:
+        """Adopt a listing built elsewhere (say in a thread worker, for a 100,000-row start)."""
+
+        def adopt() -> None:
+            listing.sort_key, listing.query = self._listing.sort_key, self._listing.query
+            self._listing = listing
+
+        self._change(adopt)
+
+    def upsert(self, summaries: Iterable[ArticleSummary]) -> None:
+        """Add or replace articles (by id) as the indexer finds them."""
+        self._change(lambda: self._listing.upsert(summaries))
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Drop articles whose files are gone."""
+        self._change(lambda: self._listing.remove(ids))
+
+    def update_state(
+        self,
+        article_id: int,
+        *,
+        read: bool | None = None,
+        last_read: dt.datetime | None = None,
+        position: int | None = None,
+        has_notes: bool | None = None,
+    ) -> None:
+        """Record reading state (read mark, notes mark, recency) on one article."""
+        self._change(
+            lambda: self._listing.update_state(
+                article_id, read=read, last_read=last_read, position=position, has_notes=has_notes
+            )
+        )
+
+    def sort_by(self, key: SortKey) -> None:
+        """Order the list by `key`, keeping the cursor on its article."""
+        self._change(lambda: setattr(self._listing, "sort_key", key))
+
+    def filter(self, query: str) -> None:
+        """Show only articles matching every word of `query` (title, author, tags).
+
+        The cursor stays on its article when that is still shown, else goes to the first row.
+        """
+        self._change(lambda: setattr(self._listing, "query", query))
+
+    def select_id(self, article_id: int) -> bool:
+        """Put the cursor on an article; False when it is unknown or filtered out."""
+        index = self._listing.index_of(article_id)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    # -- keeping the view in step with the listing ---------------------------------------------
+
+    def _change(self, change: Callable[[], object]) -> None:
+        """Apply a change to the listing, then keep the cursor's article at its screen line."""
+        kept = self.cursor_summary
+        screen_line = self._cursor - self.scroll_offset.y
+        change()
+        self._rows = self._listing.visible
+        index = self._listing.index_of(kept.id) if kept else None
+        self._cursor = min(index or 0, max(0, len(self._rows) - 1))
+        self._update_virtual_size()
+        if index is not None:
+            self.scroll_to(y=max(0, self._cursor - screen_line), animate=False)
+        else:
+            self.scroll_to(y=0, animate=False)
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows))
+
+    def _announce(self) -> None:
+        """Post Highlighted and CountsChanged when what they report has changed."""
+        if not self.is_attached:
+            return
+        summary = self.cursor_summary
+        if summary is not None and summary.id != self._highlighted_id:
+            self.post_message(self.Highlighted(self, summary))
+        self._highlighted_id = summary.id if summary else None
+        if self.counts != self._posted_counts:
+            self._posted_counts = self.counts
+            self.post_message(self.CountsChanged(self, *self.counts))
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._rows:
+            return
+        old, self._cursor = self._cursor, max(0, min(index, len(self._rows) - 1))
+        if old != self._cursor:
+            self.refresh_line(old)
+            self.refresh_line(self._cursor)
+        self._scroll_to_cursor()
+        self._announce()
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if height <= 0:
+            return
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + height:
+            self.scroll_to(y=self._cursor - height + 1, animate=False)
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+        self._announce()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_to_cursor()
+
+    # -- actions and mouse ---------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1)
+
+    def action_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_last(self) -> None:
+        self._move_cursor(len(self._rows) - 1)
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """Move cursor and view together by a screenful, as a pager does."""
+        page = max(1, self.scrollable_content_region.height)
+        self.scroll_to(y=self.scroll_offset.y + direction * page, animate=False)
+        self._move_cursor(self._cursor + direction * page)
+
+    def action_select(self) -> None:
+        if (summary := self.cursor_summary) is not None:
+            self.post_message(self.Selected(self, summary))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
+        if index >= len(self._rows):
+            return
+        if index == self._cursor:
+            self.action_select()
+        else:
+            self._move_cursor(index)
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        if not self._rows:
+            return self._empty_line(y, width)
+        if index >= len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        return self._row_strip(self._rows[index], index == self._cursor, width)
+
+    def _empty_line(self, y: int, width: int) -> Strip:
+        style = self.get_component_rich_style("article-list--empty")
+        if y != 0:
+            return Strip.blank(width, self.rich_style)
+        if self._listing.total and self._listing.query.strip():
+            message = f"No articles match '{safe_text(self._listing.query, limit=60).plain}'"
+        else:
+            message = "No articles"
+        return Strip([Segment(fit(f" {message}", width), style)], width)
+
+    def _row_strip(self, summary: ArticleSummary, is_cursor: bool, width: int) -> Strip:
+        """One article as a line: marks, title, source, date, reading time."""
+        columns = layout(width)
+        base = self.rich_style
+        cursor = self._partial("article-list--cursor") if is_cursor else Style()
+
+        def styled(*components: str) -> Style:
+            # The cursor goes last so the highlighted row reads as one bar in every theme.
+            return sum((self._partial(name) for name in components), base) + cursor
+
+        row, dim = styled(), styled("article-list--dim")
+        segments = [
+            Segment(" ", row),
+            Segment(" " if summary.read else UNREAD_MARK, styled("article-list--mark")),
+            Segment(NOTES_MARK if summary.has_notes else " ", styled("article-list--notes")),
+            Segment(" ", row),
+            Segment(
+                fit(safe_text(summary.title).plain, columns.title),
+                row if summary.read else styled("article-list--unread"),
+            ),
+        ]
+        cells = (
+            (columns.source, safe_text(summary.source).plain, False),
+            (columns.date, format_date(summary.date), False),
+            (columns.minutes, f"{summary.minutes} min" if summary.words else "", True),
+        )
+        for column_width, text, right in cells:
+            if column_width:
+                segments += [Segment(GAP, row), Segment(fit(text, column_width, right=right), dim)]
+        segments.append(Segment(" ", row))
+        return Strip(segments).adjust_cell_length(width, row)
+
+    def _partial(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)
