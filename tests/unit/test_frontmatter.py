@@ -109,7 +109,15 @@ def test_bad_front_matter_is_ignored_with_a_warning_and_the_body_shows(front: st
     assert article.title == "Bad front"
 
 
-def test_billion_laughs_is_refused_at_once() -> None:
+@pytest.fixture(params=["libyaml", "python"])
+def yaml_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with libyaml's parser and with the pure-Python fallback."""
+    if request.param == "python":
+        monkeypatch.setattr("reader.core.loaders.frontmatter._FastLoader", None)
+    return request.param
+
+
+def test_billion_laughs_is_refused_at_once(yaml_loader: str) -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for name, previous in zip("bcdefghi", "abcdefgh", strict=True):
         lines.append(f"{name}: &{name} [{','.join([f'*{previous}'] * 9)}]")
@@ -120,7 +128,7 @@ def test_billion_laughs_is_refused_at_once() -> None:
     assert front.body == "Body\n"
 
 
-def test_deep_block_nesting_is_refused() -> None:
+def test_deep_block_nesting_is_refused(yaml_loader: str) -> None:
     nested = "".join("  " * depth + "a:\n" for depth in range(200))
     front = split_front_matter(f"---\n{nested}---\nBody\n")
     assert front.warnings == ["front matter ignored: nested deeper than 32 levels"]
@@ -132,7 +140,7 @@ def test_rules_around_prose_are_not_front_matter() -> None:
     assert front.fields == {} and front.body == text and front.warnings == []
 
 
-def test_invalid_date_is_dropped_with_a_warning() -> None:
+def test_invalid_date_is_dropped_with_a_warning(yaml_loader: str) -> None:
     article = load_md("---\ntitle: T\ndate: 2024-13-45\n---\nBody.\n")
     assert article.meta.date is None
     assert article.warnings == ("date not understood: '2024-13-45'",)

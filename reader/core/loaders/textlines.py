@@ -12,7 +12,8 @@ _LEADERS = re.compile(r"(?:\.{4,}|(?:\. ){4,})\s*\S*$")
 _BOX = re.compile(r"[\u2500-\u257f]")
 _BORDER = re.compile(r"^\s*[+|][-=+|: ]{3,}$")
 _GAP = re.compile(r"\S {3,}\S")
-_ART = re.compile(r"([-=_~*+<>|#])\1{3,}")
+_ART_RUNS = tuple(char * 4 for char in "-=_~*+<>|#")
+LAYOUT_SAMPLE = 200
 ALIGNED_INDENT = 20
 """Lines indented this far are centred or right-aligned: layout, not prose."""
 _UNDERLINE = re.compile(r"([=\-~^*#+`'\"])\1{2,}")
@@ -62,12 +63,17 @@ def setext_heading_level(lines: tuple[str, ...]) -> tuple[str, int] | None:
 
 
 def is_layout(lines: tuple[str, ...]) -> bool:
-    """Tables, tables of contents and column layouts: joining their lines would wreck them."""
+    """Tables, tables of contents and column layouts: joining their lines would wreck them.
+
+    Long segments are judged by their first lines, which keeps a 1 MB file fast.
+    """
+    lines = lines[:LAYOUT_SAMPLE]
     count = len(lines)
     if any(_BOX.search(line) or _BORDER.match(line) for line in lines):
         return True
-    leaders = sum(1 for line in lines if _LEADERS.search(line))
-    art = sum(1 for line in lines if _ART.search(line))
+    leaders = sum(1 for line in lines if ("...." in line or ". . . ." in line))
+    leaders = leaders and sum(1 for line in lines if _LEADERS.search(line))
+    art = sum(1 for line in lines if any(run in line for run in _ART_RUNS))
     gaps = sum(1 for line in lines if _is_column_line(line))
     return leaders * 2 >= count or art * 3 >= count or (gaps >= 2 and gaps * 2 >= count)
 
