@@ -1,0 +1,475 @@
+"""Scan library folders: find article files, notice what changed, and feed the store.
+
+The cheap path matters most: rescanning an unchanged library stats every file and compares
+(size, mtime_ns) with one SELECT, parsing nothing. New and changed files are parsed in a
+process pool (parsing is CPU-bound, so threads would queue on the GIL), and written in batches
+so the article list fills while a large library is indexed. Files are only ever read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import stat
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+from reader.core import loaders
+from reader.core.models import ArticleSummary, ScanProgress, ScanReport, Skipped
+from reader.core.store import TAG_SEPARATOR, ArticleRecord, BatchResult, SkipRecord, Store
+
+POOL_THRESHOLD = 50
+"""Fewer files than this are parsed in-process: starting a pool costs more than it saves."""
+CHUNK = 50
+"""Files per task sent to a worker process."""
+BATCH = 500
+"""Files written per transaction."""
+PROGRESS_INTERVAL = 0.05
+"""Seconds between progress reports (about 20 a second at most)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleChanges:
+    """Article ids a scan added, changed (including moved) and removed, for the search index."""
+
+    added: tuple[int, ...] = ()
+    changed: tuple[int, ...] = ()
+    removed: tuple[int, ...] = ()
+
+
+class Found(NamedTuple):
+    """A candidate file the walk found, with the stat the change check needs."""
+
+    path: bytes
+    root: bytes
+    size: int
+    mtime_ns: int
+
+
+class Parsed(NamedTuple):
+    """What a worker sends back for one loaded file: flat values, cheap to pickle."""
+
+    content_hash: str
+    format: str
+    title: str
+    author: str
+    date: str | None
+    tags: str
+    description: str
+    url: str
+    words: int
+    warnings: str
+    text: str
+
+
+# -- walking -----------------------------------------------------------------------------------
+
+
+def walk(roots: Sequence[Path]) -> Iterator[Path | Skipped]:
+    """Every article candidate under `roots` in a stable order, and files that cannot be one."""
+    for item in walk_found(roots):
+        yield item if isinstance(item, Skipped) else Path(os.fsdecode(item.path))
+
+
+def walk_found(roots: Sequence[Path]) -> Iterator[Found | Skipped]:
+    """`walk`, with each file's bytes path, root and stat (paths as bytes are lossless)."""
+    bases = [os.fsencode(os.path.abspath(root)) for root in roots]
+    walker = _Walker([os.path.realpath(base) for base in bases])
+    for base in bases:
+        yield from walker.root(base)
+
+
+class _Walker:
+    def __init__(self, real_roots: list[bytes]) -> None:
+        self.real_roots = real_roots
+        self.visited: set[tuple[int, int]] = set()
+        self.files: set[bytes] = set()
+        self.candidates: dict[bytes, bool] = {}
+
+    def root(self, base: bytes) -> Iterator[Found | Skipped]:
+        try:
+            info = os.stat(base)
+        except OSError as error:
+            yield Skipped(_path(base), f"cannot be read ({error.strerror})")
+            return
+        if stat.S_ISDIR(info.st_mode):
+            if (info.st_dev, info.st_ino) not in self.visited:  # not inside a root walked before
+                yield from self.tree(base, info)
+        else:
+            yield from self.file(base, base, info)
+
+    def tree(self, base: bytes, info: os.stat_result) -> Iterator[Found | Skipped]:
+        self.visited.add((info.st_dev, info.st_ino))
+        stack = [base]
+        while stack:
+            directory = stack.pop()
+            try:
+                files, others = self.listing(directory)
+            except OSError as error:
+                yield Skipped(_path(directory), f"folder cannot be read ({error.strerror})")
+                continue
+            prefix = directory if directory.endswith(b"/") else directory + b"/"
+            for name in files:  # the common case, kept inline: this loop is the warm rescan
+                path = prefix + name
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue  # removed since the listing
+                if path in self.files:
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    yield Found(path, base, info.st_size, info.st_mtime_ns)
+                else:
+                    yield from self.file(path, base, info)
+            subdirs: list[bytes] = []
+            for entry in others:
+                yield from self.other(entry, base, subdirs)
+            stack.extend(reversed(subdirs))
+
+    def listing(self, directory: bytes) -> tuple[list[bytes], list[os.DirEntry[bytes]]]:
+        """Sorted names of candidate regular files, and the other entries (links, folders...).
+
+        Sorting names and calling lstat is measurably faster than sorting DirEntry objects.
+        """
+        files: list[bytes] = []
+        others: list[os.DirEntry[bytes]] = []
+        candidates = self.candidates
+        with os.scandir(directory) as scan:
+            for entry in scan:
+                name = entry.name
+                if name.startswith(b"."):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    others.append(entry)
+                    continue
+                dot = name.rfind(b".")
+                candidate = candidates.get(name[dot:] if dot > 0 else b"")
+                if candidate is None:
+                    candidate = self.is_candidate(name)
+                if candidate:
+                    files.append(name)
+        files.sort()
+        others.sort(key=attrgetter("name"))
+        return files, others
+
+    def other(self, entry: os.DirEntry[bytes], base: bytes, subdirs: list[bytes]) -> Iterator:
+        """Links, folders and special files."""
+        if entry.is_symlink():
+            yield from self.link(entry, base, subdirs)
+        elif entry.is_dir(follow_symlinks=False):
+            self.enter(entry.path, entry.stat(follow_symlinks=False), subdirs)
+        elif self.is_candidate(entry.name):
+            yield from self.file(entry.path, base, entry.stat(follow_symlinks=False))
+
+    def link(self, entry: os.DirEntry[bytes], base: bytes, subdirs: list[bytes]) -> Iterator:
+        real = os.path.realpath(entry.path)
+        try:
+            info = os.stat(entry.path)
+        except OSError:
+            if self.is_candidate(entry.name):
+                yield Skipped(_path(entry.path), "broken link")
+            return
+        is_dir = stat.S_ISDIR(info.st_mode)
+        if not is_dir and not self.is_candidate(entry.name):
+            return
+        if not any(
+            real == root or real.startswith(root.rstrip(b"/") + b"/") for root in self.real_roots
+        ):
+            yield Skipped(_path(entry.path), "link to outside the library")
+        elif is_dir:
+            self.enter(entry.path, info, subdirs)
+        else:
+            yield from self.file(entry.path, base, info)
+
+    def enter(self, path: bytes, info: os.stat_result, subdirs: list[bytes]) -> None:
+        key = (info.st_dev, info.st_ino)
+        if key not in self.visited:  # a link loop, or a folder reached twice, is walked once
+            self.visited.add(key)
+            subdirs.append(path)
+
+    def file(self, path: bytes, base: bytes, info: os.stat_result) -> Iterator[Found | Skipped]:
+        if path in self.files:
+            return
+        self.files.add(path)
+        if stat.S_ISREG(info.st_mode):
+            yield Found(path, base, info.st_size, info.st_mtime_ns)
+        else:
+            yield Skipped(_path(path), f"not a regular file ({_kind(info.st_mode)})")
+
+    def is_candidate(self, name: bytes) -> bool:
+        # Candidates are decided by suffix, so one call per distinct suffix is enough.
+        dot = name.rfind(b".")
+        suffix = name[dot:] if dot > 0 else b""
+        known = self.candidates.get(suffix)
+        if known is None:
+            probe = Path("probe" + os.fsdecode(suffix))
+            known = self.candidates[suffix] = loaders.is_candidate(probe)
+        return known
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+
+
+def _path(path: bytes) -> Path:
+    return Path(os.fsdecode(path))
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def load_chunk(paths: list[bytes], max_bytes: int) -> list[Parsed | str]:
+    """Load files (in a worker process); each result is a `Parsed` or the reason it was skipped."""
+    return [_load_one(path, max_bytes) for path in paths]
+
+
+def _load_one(path: bytes, max_bytes: int) -> Parsed | str:
+    try:
+        result = loaders.load_path(_path(path), max_bytes=max_bytes)
+        if isinstance(result, Skipped):
+            return result.reason
+        with open(path, "rb") as file:
+            digest = hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=16))
+    except Exception as error:  # loaders are total; this keeps one bad file from ending a scan
+        return f"could not be read ({error})"
+    meta = result.meta
+    return Parsed(
+        digest.hexdigest(),
+        meta.format,
+        *map(_sql_text, (meta.title, meta.author)),
+        meta.date.isoformat() if meta.date else None,
+        _sql_text(TAG_SEPARATOR.join(meta.tags)),
+        *map(_sql_text, (meta.description, meta.url)),
+        _count_words(result.document.text),
+        _sql_text("\n".join(result.warnings)),
+        _sql_text(result.document.text),
+    )
+
+
+_CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+
+
+def _count_words(text: str) -> int:
+    """`models.count_words`, with the CJK count done by a regex: five times faster on 4 KB."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def _sql_text(text: str) -> str:
+    """`text`, with lone surrogates (from undecodable bytes) replaced: SQLite needs UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _load_all(
+    todo: list[Found], max_bytes: int, workers: int
+) -> Iterator[list[tuple[Found, Parsed | str]]]:
+    """Results chunk by chunk, in `todo` order: in a process pool when there is enough work."""
+    chunks = deque(todo[start : start + CHUNK] for start in range(0, len(todo), CHUNK))
+    if len(todo) >= POOL_THRESHOLD and workers > 1:
+        yield from _load_in_pool(chunks, max_bytes, workers)
+    for chunk in chunks:  # small scans, or whatever a broken pool left undone
+        yield list(zip(chunk, load_chunk([f.path for f in chunk], max_bytes), strict=True))
+
+
+def _load_in_pool(
+    chunks: deque[list[Found]], max_bytes: int, workers: int
+) -> Iterator[list[tuple[Found, Parsed | str]]]:
+    """Take chunks from the left, a few in flight at a time; if the pool breaks (a worker
+    killed, no way to start one), put the unfinished chunks back and return."""
+    pending: deque[tuple[list[Found], Future[list[Parsed | str]]]] = deque()
+    try:
+        # forkserver: forking a process whose UI threads hold locks can deadlock the child.
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            while chunks or pending:
+                while chunks and len(pending) < workers * 4:
+                    chunk = chunks.popleft()
+                    future = pool.submit(load_chunk, [f.path for f in chunk], max_bytes)
+                    pending.append((chunk, future))
+                chunk, future = pending[0]
+                results = future.result()
+                pending.popleft()
+                yield list(zip(chunk, results, strict=True))
+    except (BrokenProcessPool, OSError):
+        chunks.extendleft(reversed([chunk for chunk, _ in pending]))
+
+
+# -- scanning ----------------------------------------------------------------------------------
+
+
+class _Ticker:
+    """Progress reports, at most one per PROGRESS_INTERVAL (plus the last one, forced)."""
+
+    def __init__(self, progress: Callable[[ScanProgress], None] | None) -> None:
+        self.progress = progress
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, phase: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress and (force or now - self.last >= PROGRESS_INTERVAL):
+            self.last = now
+            self.progress(ScanProgress(done, total, phase))
+
+
+def scan(
+    store: Store,
+    roots: Sequence[Path],
+    *,
+    max_bytes: int,
+    progress: Callable[[ScanProgress], None] | None = None,
+    on_batch: Callable[[list[ArticleSummary]], None] | None = None,
+    on_change: Callable[[ArticleChanges], None] | None = None,
+    workers: int | None = None,
+) -> ScanReport:
+    """Bring the store in line with the files under `roots`; report what changed.
+
+    Args:
+        max_bytes: larger files are skipped ("too large") without being read.
+        progress: called with coalesced progress while walking ("scanning") and parsing
+            ("indexing").
+        on_batch: called with the summaries of new, changed and moved articles as each batch
+            is written, so a list can fill during a long first index.
+        on_change: called with article ids as batches are written, and with the removed ones
+            at the end.
+        workers: parser processes (default: up to 2).
+    """
+    started = time.perf_counter()
+    roots = [Path(os.path.abspath(root)) for root in roots]
+    tick = _Ticker(progress)
+    plan = _compare(store, roots, tick)
+    report = ScanReport(unchanged=plan.unchanged)
+    removed = store.mark_missing(plan.gone)
+    store.forget_skipped(plan.stale_skips)
+    reused: set[int] = set()
+    results = _load_all(plan.todo, max_bytes, workers or min(2, os.cpu_count() or 1))
+    for records, skips in _batches(results, plan.skips):
+        written = store.write_batch(records, skips)
+        report.new += len(written.added)
+        report.changed += len(written.changed)
+        report.moved += len(written.moved)
+        removed += written.removed
+        reused.update(written.moved)
+        _announce(store, written, on_batch, on_change)
+        done = report.new + report.changed + report.moved + len(skips)
+        tick(done, len(plan.todo), "indexing")
+    store.purge_missing()
+    gone = tuple(dict.fromkeys(i for i in removed if i not in reused))
+    if on_change and gone:
+        on_change(ArticleChanges(removed=gone))
+    report.removed = len(gone)
+    tick(len(plan.todo), len(plan.todo), "done", force=True)
+    report.articles = store.count(roots)
+    report.skipped = store.skipped(roots)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Plan(NamedTuple):
+    todo: list[Found]
+    skips: list[SkipRecord]
+    unchanged: int
+    gone: list[bytes]
+    stale_skips: list[bytes]
+
+
+def _compare(store: Store, roots: list[Path], tick: _Ticker) -> _Plan:
+    """Walk the roots and sort every file into unchanged, to load, or skipped; find the gone."""
+    present = [root for root in roots if root.exists()]  # an unmounted root removes nothing
+    known, known_skips = store.file_index(present), store.skipped_index(present)
+    todo: list[Found] = []
+    skips: list[SkipRecord] = []
+    unchanged = count = 0
+    for item in walk_found(roots):  # what remains in known and known_skips afterwards is gone
+        count += 1
+        if isinstance(item, Skipped):
+            path = os.fsencode(item.path)
+            known.pop(path, None)
+            if known_skips.pop(path, (0, 0, ""))[2] != item.reason:
+                skips.append(SkipRecord(path, _display(path), item.reason))
+            continue
+        stamp = (item.size, item.mtime_ns)
+        if known.pop(item.path, None) == stamp:
+            unchanged += 1
+        elif known_skips.pop(item.path, (-2, -2, ""))[:2] != stamp:
+            todo.append(item)
+        if not count % 256:
+            tick(count, 0, "scanning")
+    gone, stale = list(known), list(known_skips)
+    return _Plan(todo, skips, unchanged, gone, stale)
+
+
+def _batches(
+    results: Iterable[list[tuple[Found, Parsed | str]]], skips: list[SkipRecord]
+) -> Iterator[tuple[list[ArticleRecord], list[SkipRecord]]]:
+    """Group loaded files into write batches; the walk's own skips go with the first."""
+    records: list[ArticleRecord] = []
+    for chunk in results:
+        for found, parsed in chunk:
+            if isinstance(parsed, str):
+                skips.append(
+                    SkipRecord(found.path, _display(found.path), parsed, found.size, found.mtime_ns)
+                )
+            else:
+                records.append(_record(found, parsed))
+        if len(records) + len(skips) >= BATCH:
+            yield records, skips
+            records, skips = [], []
+    if records or skips:
+        yield records, skips
+
+
+def _record(found: Found, parsed: Parsed) -> ArticleRecord:
+    return ArticleRecord(
+        found.path,
+        found.root,
+        _display(found.path),
+        _source(found, parsed),
+        found.size,
+        found.mtime_ns,
+        *parsed,
+    )
+
+
+def _source(found: Found, parsed: Parsed) -> str:
+    """The site for saved web pages, else the folder below the root (or the root's name)."""
+    if parsed.format == "html" and parsed.url:
+        host = urlsplit(parsed.url).hostname
+        if host:
+            return host.removeprefix("www.")
+    if found.path == found.root:  # the root is this file
+        return _display(os.path.basename(os.path.dirname(found.path)))
+    folder = os.path.dirname(found.path[len(found.root) :].lstrip(b"/"))
+    return _display(folder or os.path.basename(found.root.rstrip(b"/")))
+
+
+def _display(path: bytes) -> str:
+    return path.decode("utf-8", "replace")
+
+
+def _announce(
+    store: Store,
+    written: BatchResult,
+    on_batch: Callable[[list[ArticleSummary]], None] | None,
+    on_change: Callable[[ArticleChanges], None] | None,
+) -> None:
+    changed = written.changed + written.moved
+    if on_batch and (written.added or changed):
+        on_batch(store.summaries_for(written.added + changed))
+    if on_change and (written.added or changed):
+        on_change(ArticleChanges(tuple(written.added), tuple(changed)))

@@ -1,0 +1,218 @@
+"""The database schema as numbered migrations, and the checks that a file really is ours.
+
+Migration N (1-based) turns a version N-1 database into version N. `PRAGMA user_version` records
+the version, so an old database is upgraded step by step; each step commits or rolls back whole,
+and an existing database is copied with the backup API before the first step touches it.
+
+Why the article text has its own table: the article list reads every row of `articles`, and
+4 KB of text per row would spread those rows over one page each; apart, 100,000 rows are a few
+thousand pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[str] = [
+    # 1: articles, their text, reading state, skipped files, settings.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        path BLOB NOT NULL UNIQUE,          -- os.fsencode(): lossless for any file name
+        root BLOB NOT NULL,
+        display_path TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,         -- blake2b of the bytes: follows moved files
+        format TEXT NOT NULL DEFAULT 'text',
+        title TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        date TEXT,                          -- ISO 8601
+        tags TEXT NOT NULL DEFAULT '',      -- joined with U+001F
+        description TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        words INTEGER NOT NULL DEFAULT 0,
+        warnings TEXT NOT NULL DEFAULT '',  -- joined with newlines
+        missing INTEGER NOT NULL DEFAULT 0, -- file gone, row kept for its user data
+        indexed_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_date ON articles(date);
+    CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
+    CREATE TABLE article_text (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        text TEXT NOT NULL
+    );
+    CREATE TABLE reading_state (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        read INTEGER NOT NULL DEFAULT 0,
+        last_read TEXT
+    );
+    CREATE INDEX reading_state_last_read ON reading_state(last_read);
+    CREATE TABLE skipped (
+        path BLOB PRIMARY KEY,
+        display_path TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        size INTEGER NOT NULL DEFAULT -1,
+        mtime_ns INTEGER NOT NULL DEFAULT -1
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+CORE_TABLES = frozenset({"articles", "reading_state", "settings"})
+"""Tables every version of reader's database has; without them a file is someone else's."""
+
+USER_DATA_TABLES: tuple[str, ...] = ("reading_state",)
+"""Tables keyed by article id that hold what the user made; a missing article with a row in
+any of them is kept (and follows its file if it reappears). Notes add theirs here."""
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def table_names(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name for (name,) in rows if not name.startswith("sqlite_")}
+
+
+def migrate(conn: sqlite3.Connection, db_path: Path) -> Path | None:
+    """Bring `conn` (in autocommit mode) to the latest version; return the backup taken, if any.
+
+    A database at version 0 is new and needs no backup; any other is copied first so that a
+    migration that goes wrong in a way SQLite cannot roll back still leaves the user's data.
+    """
+    version = user_version(conn)
+    if version >= latest_version():
+        return None
+    backup = backup_database(conn, db_path, version) if version > 0 else None
+    for number in range(version + 1, latest_version() + 1):
+        _apply(conn, number, MIGRATIONS[number - 1])
+    return backup
+
+
+def backup_database(conn: sqlite3.Connection, db_path: Path, version: int) -> Path:
+    """Copy the live database with the online backup API (consistent even under WAL)."""
+    target = unused_path(db_path.with_name(f"{db_path.name}.bak-v{version}-{stamp()}"))
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+    finally:
+        copy.close()
+    return target
+
+
+def unused_path(path: Path) -> Path:
+    """`path`, or `path-2`, `path-3`... whichever does not exist yet."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}-{number}")
+    return candidate
+
+
+def _apply(conn: sqlite3.Connection, number: int, script: str) -> None:
+    # executescript() commits any open transaction first, so BEGIN/COMMIT live in the script.
+    try:
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_CORRUPTION_CODES = frozenset(
+    {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT}
+)
+
+
+def diagnose(db_path: Path) -> tuple[str | None, int]:
+    """Why the existing file at `db_path` is not a usable reader database (None if it is).
+
+    Returns the problem and the schema version found. Errors that say nothing about the file
+    itself (locked, busy, permission) are raised, so a healthy database is never moved aside.
+    """
+    if not db_path.is_file():
+        return "is not a regular file", 0
+    with db_path.open("rb") as file:
+        head = file.read(len(SQLITE_MAGIC))
+    if not head:
+        return "is empty (zero bytes)", 0
+    if head != SQLITE_MAGIC:
+        return "is not an SQLite database", 0
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=rw", uri=True)
+        try:
+            (check,) = conn.execute("PRAGMA quick_check").fetchone()
+            version, names = user_version(conn), table_names(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        if (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _CORRUPTION_CODES:
+            return f"is damaged ({error})", 0
+        raise
+    if check != "ok":
+        return f"is damaged ({check.splitlines()[0]})", version
+    if version == 0 and names:
+        return "holds tables that are not reader's", version
+    if version > 0 and not names >= CORE_TABLES:
+        return "is not a reader database", version
+    return None, version
+
+
+def stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    # mode=rw: never create a new empty database by accident if the file vanished.
+    conn = sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=rw",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=5.0,
+    )
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed data
+    return conn
+
+
+def move_aside(db: Path) -> Path:
+    """Rename db (and its -wal/-shm, which belong to it) to reader.db.corrupt-<timestamp>."""
+    target = unused_path(db.with_name(f"{db.name}.corrupt-{stamp()}"))
+    os.replace(db, target)
+    for suffix in ("-wal", "-shm"):
+        side = db.with_name(db.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return target
+
+
+def create(db: Path) -> None:
+    """Build a fresh database beside db and rename it in, so reader.db is never half made."""
+    temp = db.with_name(f"{db.name}.new-{os.getpid()}")
+    temp.unlink(missing_ok=True)
+    try:
+        sqlite3.connect(temp).close()
+        conn = connect(temp)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn, temp)
+        finally:
+            conn.close()
+        os.replace(temp, db)
+    finally:
+        temp.unlink(missing_ok=True)

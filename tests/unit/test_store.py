@@ -1,0 +1,248 @@
+"""The store: a database that survives upgrades, damage and misuse without losing user data."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from reader.core import schema
+from reader.core.store import (
+    ArticleRecord,
+    CorruptDatabase,
+    NewerDatabase,
+    ReadOnlyDataDir,
+    Store,
+    StoreError,
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+def record(path: str, *, title: str = "T", text: str = "body", content_hash: str = "h1"):
+    raw = os.fsencode(path)
+    return ArticleRecord(
+        raw, os.fsencode(os.path.dirname(path)), path, "src", 10, 1, content_hash, "markdown",
+        title, "A", "2024-05-01T00:00:00", "x\x1fy", "", "", 2, "", text,
+    )  # fmt: skip
+
+
+def test_a_new_database_is_at_the_latest_version_with_wal(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    conn = sqlite3.connect(tmp_path / "reader.db")
+    assert schema.user_version(conn) == schema.latest_version() >= 1
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert schema.CORE_TABLES <= schema.table_names(conn)
+    assert store.notices == []
+    store.close()
+
+
+def test_reopening_keeps_data_and_takes_no_backup(tmp_path: Path) -> None:
+    Store.open(tmp_path).set_setting("theme", "nord")
+    again = Store.open(tmp_path)
+    assert again.get_setting("theme") == "nord"
+    assert not list(tmp_path.glob("reader.db.bak-*"))
+
+
+def test_settings_round_trip(store: Store) -> None:
+    assert store.get_setting("missing", "fallback") == "fallback"
+    store.set_setting("theme", "gruvbox")
+    store.set_setting("theme", "nord")
+    assert store.get_setting("theme") == "nord"
+
+
+def test_reading_state_round_trip(store: Store) -> None:
+    result = store.write_batch([record("/lib/a.md")], [])
+    (article_id,) = result.added
+    assert store.reading_state(article_id).position == 0
+    store.save_position(article_id, 1234)
+    store.set_read(article_id, True)
+    state = store.reading_state(article_id)
+    assert (state.position, state.read) == (1234, True)
+    assert state.last_read is not None
+    summary = store.summary(article_id)
+    assert summary is not None
+    assert (summary.position, summary.read, summary.tags) == (1234, True, ("x", "y"))
+    store.set_read(article_id, False)
+    assert store.reading_state(article_id).read is False
+
+
+def test_summaries_filter_by_root_and_leave_text_out(store: Store) -> None:
+    store.write_batch([record("/lib/a.md"), record("/lib2/b.md", content_hash="h2")], [])
+    assert [s.path for s in store.summaries([Path("/lib")])] == [Path("/lib/a.md")]
+    assert len(store.summaries()) == 2
+    article_id = store.id_for_path(Path("/lib2/b.md"))
+    assert article_id is not None
+    assert store.article_text(article_id) == "body"
+
+
+def test_migration_of_an_existing_database_backs_it_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(tmp_path)
+    (article_id,) = store.write_batch([record("/lib/a.md")], []).added
+    store.save_position(article_id, 77)
+    store.close()
+    version = schema.latest_version()
+    monkeypatch.setattr(
+        schema, "MIGRATIONS", [*schema.MIGRATIONS, "ALTER TABLE articles ADD COLUMN extra TEXT;"]
+    )
+    upgraded = Store.open(tmp_path)
+    (backup,) = tmp_path.glob(f"reader.db.bak-v{version}-*")
+    assert any(str(backup) in notice for notice in upgraded.notices)
+    assert upgraded.reading_state(article_id).position == 77
+    old = sqlite3.connect(backup)
+    assert schema.user_version(old) == version
+    assert old.execute("SELECT position FROM reading_state").fetchone() == (77,)
+    new = sqlite3.connect(tmp_path / "reader.db")
+    assert schema.user_version(new) == version + 1
+
+
+def test_a_failing_migration_rolls_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open(tmp_path).close()
+    version = schema.latest_version()
+    broken = "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);"
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    with pytest.raises(StoreError):
+        Store.open(tmp_path)
+    conn = sqlite3.connect(tmp_path / "reader.db")
+    assert schema.user_version(conn) == version
+    assert "half_done" not in schema.table_names(conn)
+
+
+def _foreign_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.execute("INSERT INTO customers VALUES ('someone else''s data')")
+    conn.commit()
+    conn.close()
+
+
+def _truncated_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("x" * 500,)] * 200)
+    conn.commit()
+    conn.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+BAD_FILES = {
+    "zero bytes": lambda path: path.write_bytes(b""),
+    "text file": lambda path: path.write_bytes(b"not a database\n" * 100),
+    "random header": lambda path: path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000),
+    "foreign database": _foreign_database,
+    "truncated database": _truncated_database,
+}
+
+
+@pytest.mark.parametrize("make_bad", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_bad_database_is_moved_aside_byte_for_byte_and_a_fresh_one_started(
+    tmp_path: Path, make_bad
+) -> None:
+    db = tmp_path / "reader.db"
+    make_bad(db)
+    original = db.read_bytes()
+    store = Store.open(tmp_path)
+    (moved,) = tmp_path.glob("reader.db.corrupt-*")
+    assert moved.read_bytes() == original
+    assert len(store.notices) == 1 and str(moved) in store.notices[0]
+    store.set_setting("works", "yes")
+    assert store.get_setting("works") == "yes"
+
+
+def test_without_recover_a_bad_database_raises_with_where_it_went(tmp_path: Path) -> None:
+    (tmp_path / "reader.db").write_bytes(b"garbage" * 10)
+    with pytest.raises(CorruptDatabase) as raised:
+        Store.open(tmp_path, recover=False)
+    assert raised.value.moved_to.read_bytes() == b"garbage" * 10
+    assert str(raised.value.moved_to) in str(raised.value)
+    assert not (tmp_path / "reader.db").exists()
+
+
+def test_a_database_from_a_newer_reader_is_left_alone(tmp_path: Path) -> None:
+    Store.open(tmp_path).close()
+    conn = sqlite3.connect(tmp_path / "reader.db")
+    conn.execute(f"PRAGMA user_version = {schema.latest_version() + 5}")
+    conn.close()
+    before = (tmp_path / "reader.db").read_bytes()
+    with pytest.raises(NewerDatabase, match="newer reader"):
+        Store.open(tmp_path)
+    assert (tmp_path / "reader.db").read_bytes() == before
+    assert not list(tmp_path.glob("reader.db.corrupt-*"))
+
+
+def test_a_read_only_data_dir_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)  # root ignores chmod: inject the failure
+    with pytest.raises(ReadOnlyDataDir, match="data directory is read-only"):
+        Store.open(tmp_path / "data")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX only")
+def test_a_read_only_data_dir_really_is_refused_for_a_normal_user(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o555)
+    code = (
+        "import sys; from reader.core.store import Store, StoreError\n"
+        f"try: Store.open(__import__('pathlib').Path({str(data)!r}))\n"
+        "except StoreError as e: print(e); sys.exit(3)\n"
+    )
+    command = [sys.executable, "-c", code]
+    if os.geteuid() == 0:  # as root the chmod means nothing: drop to nobody if we can
+        if not Path("/usr/bin/setpriv").exists():
+            pytest.skip("running as root without setpriv")
+        tmp_path.chmod(0o755)
+        command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        command += [sys.executable, "-c", code]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    if result.returncode not in (3,) and "Permission denied" in result.stderr:
+        pytest.skip("the test interpreter is not readable by an unprivileged user")
+    assert result.returncode == 3, result.stderr
+    assert "data directory is read-only" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_one_store_serves_several_threads(store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    (article_id,) = store.write_batch([record("/lib/a.md")], []).added
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda n: store.save_position(article_id, n), range(1, 41)))
+    assert 1 <= store.reading_state(article_id).position <= 40
+
+
+def test_short_lived_threads_do_not_leak_connections(store: Store) -> None:
+    import threading
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    if not Path("/proc/self/fd").exists():
+        pytest.skip("needs /proc")
+    store.get_setting("warm-up")
+    before = open_files()
+    for _ in range(40):  # what 40 Textual thread workers do
+        thread = threading.Thread(target=store.get_setting, args=("theme",))
+        thread.start()
+        thread.join()
+    assert open_files() - before < 10
