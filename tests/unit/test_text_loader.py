@@ -224,6 +224,12 @@ def test_titles(text: str, name: str, title: str) -> None:
     assert load_text(text, name).title == title
 
 
+def test_a_one_line_file_keeps_its_line_as_the_body() -> None:
+    loaded = load_text("Just one line\n")
+    assert loaded.title == "Just one line"
+    assert loaded.document.text == "Just one line"
+
+
 def test_long_first_sentence_is_shortened_at_a_word() -> None:
     title = load_text("word " * 100, "my-first_post.txt").title
     assert title == ("word " * 15).strip() + "…"

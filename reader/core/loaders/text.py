@@ -107,7 +107,9 @@ def _take_title(lines: list[str]) -> tuple[str, str]:
     block = [line.strip() for line in lines[start:end]]
     if _is_title_line(block[0]) and (len(block) == 1 or _is_title_block(block)):
         author = _author_line(block[0], block[1]) if len(block) > 1 else ""
-        del lines[start : start + (2 if author else 1)]
+        taken = 2 if author else 1
+        if any(line.strip() for line in lines[start + taken :]):  # never leave an empty body
+            del lines[start : start + taken]
         return block[0], author
     return _take_centred_title(lines, start)
 
