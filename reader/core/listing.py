@@ -33,6 +33,7 @@ BULK_RESORT = 2_000
 
 _DIGITS = re.compile(r"\d+")
 _NUMBER_WIDTH = 20
+_JOIN = "\0"  # joins many strings for one C-level pass; fold and the digit pattern keep it
 # Combining diacritics (Latin, Greek, Cyrillic and their extensions): stripped after NFKD so that
 # "cafe" finds "Café". One C-level substitution instead of a Python test per character.
 _DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -74,9 +75,18 @@ def query_words(query: str) -> tuple[str, ...]:
     return tuple(fold(query).split())
 
 
-def _natural(folded: str) -> str:
-    """A natural sort key as one string (digit runs zero-padded), so sorts compare plain strings."""
-    return _DIGITS.sub(_pad, folded) if _DIGITS.search(folded) else folded
+def _fold_all(texts: list[str]) -> list[str]:
+    """`fold` of each text, done as one C-level pass over them all joined by NUL."""
+    joined = _JOIN.join(texts)
+    if joined.count(_JOIN) != max(0, len(texts) - 1):  # a text holds NUL itself: one by one
+        return [fold(text) for text in texts]
+    return fold(joined).split(_JOIN) if texts else []
+
+
+def _natural_all(folded: list[str]) -> list[str]:
+    """Natural sort keys, one string each: digit runs zero-padded so numbers compare by value."""
+    joined = _JOIN.join(folded)
+    return _DIGITS.sub(_pad, joined).split(_JOIN) if folded else []
 
 
 def _pad(match: re.Match[str]) -> str:
@@ -90,9 +100,9 @@ def _instant(moment: dt.datetime | None) -> float:
     return (moment - (_EPOCH_UTC if moment.utcoffset() is not None else _EPOCH)).total_seconds()
 
 
-def _haystack(summary: ArticleSummary) -> str:
+def _haystack(folded_title: str, summary: ArticleSummary) -> str:
     author_and_tags = map(_fold_repeated, (summary.author, *summary.tags))
-    return _FIELD_SEPARATOR.join((fold(summary.title), *author_and_tags))
+    return _FIELD_SEPARATOR.join((folded_title, *author_and_tags))
 
 
 def _refines(new: tuple[str, ...], old: tuple[str, ...]) -> bool:
@@ -230,7 +240,9 @@ class ArticleListing:
         """A full sort: stable passes from the tie-breaker up, each a cheap one-value key."""
         rows = self._rows
         if key is SortKey.PATH:  # like TITLE: ids, then a stable sort on one string
-            return sorted(sorted(rows), key=self._path_key)
+            ids = sorted(rows)
+            paths = _natural_all(_fold_all([str(rows[row_id].path) for row_id in ids]))
+            return sorted(ids, key=dict(zip(ids, paths, strict=True)).__getitem__)
         if key is SortKey.TITLE:  # ids first, then a stable sort on one string: ties by id
             return sorted(sorted(rows), key=self._title_key.__getitem__)
         if key is SortKey.DATE:
@@ -257,7 +269,7 @@ class ArticleListing:
         return lambda row_id: (-read_time[row_id], -date_time[row_id], *by_title(row_id))
 
     def _path_key(self, row_id: int) -> str:
-        return _natural(fold(str(self._rows[row_id].path)))
+        return _natural_all([fold(str(self._rows[row_id].path))])[0]
 
     # -- changing -----------------------------------------------------------------------------
 
@@ -265,27 +277,26 @@ class ArticleListing:
         """Replace every row (the store's first answer)."""
         self._rows, self._hay, self._title_key, self._orders = {}, {}, {}, {}
         self._date_time, self._read_time = {}, {}
-        for summary in summaries:
-            self._store(summary)
+        self._store({summary.id: summary for summary in summaries})
         self._refilter()
 
     def upsert(self, summaries: Iterable[ArticleSummary]) -> None:
         """Add new rows and replace changed ones (matched by id), keeping every order sorted."""
-        placed: dict[int, None] = {}  # new rows and rows whose sort fields changed, in order
+        latest = {summary.id: summary for summary in summaries}
+        placed: list[int] = []  # new rows and rows whose sort fields changed
         moved: set[int] = set()  # of those, the ones already in the cached orders
-        for summary in summaries:
+        for summary in latest.values():
             old = self._rows.get(summary.id)
-            self._store(summary)
-            if old is not None and _sort_fields(old) == _sort_fields(summary):
-                continue
-            if old is not None and summary.id not in placed:
-                moved.add(summary.id)
-            placed[summary.id] = None
+            if old is None or _sort_fields(old) != _sort_fields(summary):
+                placed.append(summary.id)
+                if old is not None:
+                    moved.add(summary.id)
+        self._store(latest)
         if len(placed) > BULK_RESORT:
             self._orders.clear()  # one sort later beats thousands of bisections now
         elif placed:
             self._unplace(moved)
-            self._place(list(placed))
+            self._place(placed)
         self._refilter()
 
     def remove(self, ids: Iterable[int]) -> None:
@@ -330,13 +341,17 @@ class ArticleListing:
             self._rows[article_id] = new
         return new
 
-    def _store(self, summary: ArticleSummary) -> None:
-        hay = _haystack(summary)
-        self._rows[summary.id] = summary
-        self._hay[summary.id] = hay
-        self._title_key[summary.id] = _natural(hay.partition(_FIELD_SEPARATOR)[0])
-        self._date_time[summary.id] = _instant(summary.date)
-        self._read_time[summary.id] = _instant(summary.last_read)
+    def _store(self, latest: dict[int, ArticleSummary]) -> None:
+        """Keep rows with what sorting and filtering need, folding all titles in one pass."""
+        summaries = list(latest.values())
+        titles = _fold_all([summary.title for summary in summaries])
+        self._rows.update(latest)
+        self._hay.update(zip(latest, map(_haystack, titles, summaries), strict=True))
+        self._title_key.update(zip(latest, _natural_all(titles), strict=True))
+        dates = map(_instant, map(attrgetter("date"), summaries))
+        self._date_time.update(zip(latest, dates, strict=True))
+        read_times = map(_instant, map(attrgetter("last_read"), summaries))
+        self._read_time.update(zip(latest, read_times, strict=True))
 
     def _place(self, ids: list[int]) -> None:
         """Bisect rows into every cached order."""

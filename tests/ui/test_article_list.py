@@ -137,6 +137,10 @@ async def test_the_cursor_row_is_drawn_highlighted() -> None:
         ]
         assert backgrounds[0] == backgrounds[2]
         assert backgrounds[1].isdisjoint(backgrounds[0])
+        app.set_focus(None)  # the cursor stays visible, in the theme's blurred cursor colour
+        await pilot.pause()
+        blurred = {segment.style.bgcolor for segment in articles.render_line(1) if segment.style}
+        assert blurred.isdisjoint(backgrounds[1]) and blurred.isdisjoint(backgrounds[0])
 
 
 async def test_enter_posts_selected_for_the_cursor_article() -> None:

@@ -20,6 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -32,6 +33,18 @@ from reader.core.sanitize import ELLIPSIS, safe_text
 UNREAD_MARK = "●"
 NOTES_MARK = "✎"
 GAP = "  "
+STRIP_CACHE_SIZE = 256
+"""Drawn rows kept: a few screens, so paging back and forth and cursor moves draw two rows."""
+
+
+class RowStyles(NamedTuple):
+    """The styles one row is drawn with."""
+
+    row: Style
+    dim: Style
+    mark: Style
+    notes: Style
+    unread: Style
 
 
 class Columns(NamedTuple):
@@ -169,6 +182,10 @@ class ArticleList(ScrollView, can_focus=True):
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
+        self._styles: dict[bool, RowStyles] = {}
+        self._strips: LRUCache[tuple[int, bool, int], tuple[ArticleSummary, Strip]] = LRUCache(
+            STRIP_CACHE_SIZE
+        )
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._listing = ArticleListing(summaries)
         self._rows: Sequence[ArticleSummary] = self._listing.visible
@@ -384,24 +401,27 @@ class ArticleList(ScrollView, can_focus=True):
         return Strip([Segment(fit(f" {message}", width), style)], width)
 
     def _row_strip(self, summary: ArticleSummary, is_cursor: bool, width: int) -> Strip:
-        """One article as a line: marks, title, source, date, reading time."""
+        """One article as a line, from the cache while the same summary object is drawn."""
+        key = (summary.id, is_cursor, width)
+        cached = self._strips.get(key)
+        if cached is not None and cached[0] is summary:
+            return cached[1]
+        strip = self._draw_row(summary, self._row_styles(is_cursor), width)
+        self._strips[key] = (summary, strip)
+        return strip
+
+    def _draw_row(self, summary: ArticleSummary, styles: RowStyles, width: int) -> Strip:
+        """Marks, title, source, date and reading time, each cut or padded to its column."""
         columns = layout(width)
-        base = self.rich_style
-        cursor = self._partial("article-list--cursor") if is_cursor else Style()
-
-        def styled(*components: str) -> Style:
-            # The cursor goes last so the highlighted row reads as one bar in every theme.
-            return sum((self._partial(name) for name in components), base) + cursor
-
-        row, dim = styled(), styled("article-list--dim")
+        row, dim = styles.row, styles.dim
         segments = [
             Segment(" ", row),
-            Segment(" " if summary.read else UNREAD_MARK, styled("article-list--mark")),
-            Segment(NOTES_MARK if summary.has_notes else " ", styled("article-list--notes")),
+            Segment(" " if summary.read else UNREAD_MARK, styles.mark),
+            Segment(NOTES_MARK if summary.has_notes else " ", styles.notes),
             Segment(" ", row),
             Segment(
                 fit(safe_text(summary.title).plain, columns.title),
-                row if summary.read else styled("article-list--unread"),
+                row if summary.read else styles.unread,
             ),
         ]
         cells = (
@@ -415,5 +435,31 @@ class ArticleList(ScrollView, can_focus=True):
         segments.append(Segment(" ", row))
         return Strip(segments).adjust_cell_length(width, row)
 
-    def _partial(self, component: str) -> Style:
-        return self.get_component_rich_style(component, partial=True)
+    def _row_styles(self, is_cursor: bool) -> RowStyles:
+        """The styles of a row, worked out once per theme, focus change and cursor state."""
+        if is_cursor not in self._styles:
+            base = self.rich_style
+            cursor = self._component("article-list--cursor") if is_cursor else Style()
+
+            def styled(*components: str) -> Style:
+                # The cursor goes last so the highlighted row reads as one bar in every theme.
+                return sum((self._component(name) for name in components), base) + cursor
+
+            self._styles[is_cursor] = RowStyles(
+                row=styled(),
+                dim=styled("article-list--dim"),
+                mark=styled("article-list--mark"),
+                notes=styled("article-list--notes"),
+                unread=styled("article-list--unread"),
+            )
+        return self._styles[is_cursor]
+
+    def _component(self, component: str) -> Style:
+        # Whole styles, not partial ones: theme colours with alpha ($foreground-muted, the
+        # blurred cursor) are only right once blended over the background.
+        return self.get_component_rich_style(component)
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        self._strips.clear()
+        super().notify_style_update()
