@@ -14,7 +14,69 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Callable, Sequence
+from functools import wraps
 from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class StoreError(Exception):
+    """Something the user can act on went wrong with the database; the message says what."""
+
+
+class ReadOnlyDataDir(StoreError):
+    pass
+
+
+class CorruptDatabase(StoreError):
+    """reader.db was unusable and has been moved to `moved_to`; nothing was deleted."""
+
+    def __init__(self, moved_to: Path, problem: str) -> None:
+        self.moved_to = moved_to
+        super().__init__(
+            f"reader.db {problem}; it was moved to {moved_to} and reader starts with an empty "
+            "index (your article files are untouched). To salvage reading positions from it: "
+            f"sqlite3 '{moved_to}' .recover | sqlite3 recovered.db"
+        )
+
+
+class NewerDatabase(StoreError):
+    pass
+
+
+def guard(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Turn sqlite3 errors into StoreError so callers handle one exception type."""
+
+    @wraps(method)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as error:
+            raise StoreError(f"database error: {error}") from error
+
+    return guarded
+
+
+def now() -> str:
+    """The current time as stored: ISO 8601 in UTC, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def under(roots: Sequence[Path] | None, column: str = "path") -> tuple[str, list[bytes]]:
+    """SQL matching paths at or below any root, as index-friendly BLOB ranges."""
+    if roots is None:
+        return "1", []
+    clauses, params = [], []
+    for root in roots:
+        base = os.fsencode(os.path.abspath(root))
+        prefix = base if base.endswith(b"/") else base + b"/"
+        clauses.append(f"({column} = ? OR ({column} >= ? AND {column} < ?))")
+        params += [base, prefix, prefix[:-1] + bytes([prefix[-1] + 1])]
+    return "(" + " OR ".join(clauses) + ")" if clauses else "0", params
+
 
 MIGRATIONS: list[str] = [
     # 1: articles, their text, reading state, skipped files, settings.
@@ -40,7 +102,7 @@ MIGRATIONS: list[str] = [
         missing INTEGER NOT NULL DEFAULT 0, -- file gone, row kept for its user data
         indexed_at TEXT NOT NULL
     );
-    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_missing ON articles(content_hash) WHERE missing = 1;  -- moves, purges
     CREATE INDEX articles_date ON articles(date);
     CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
     CREATE TABLE article_text (

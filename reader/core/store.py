@@ -20,96 +20,35 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, ParamSpec, TypeVar
+from typing import Any
 
 from reader.core import schema
+from reader.core.index_writes import ArticleRecord, BatchResult, IndexWrites, SkipRecord
 from reader.core.models import ArticleSummary, ReadingState, Skipped
 from reader.core.paths import database_path, ensure_dir
+from reader.core.schema import (
+    CorruptDatabase,
+    NewerDatabase,
+    ReadOnlyDataDir,
+    StoreError,
+    guard,
+    now,
+    under,
+)
 
 TAG_SEPARATOR = "\x1f"
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-
-
-class StoreError(Exception):
-    """Something the user can act on went wrong with the database; the message says what."""
-
-
-class ReadOnlyDataDir(StoreError):
-    pass
-
-
-class CorruptDatabase(StoreError):
-    """reader.db was unusable and has been moved to `moved_to`; nothing was deleted."""
-
-    def __init__(self, moved_to: Path, problem: str) -> None:
-        self.moved_to = moved_to
-        super().__init__(
-            f"reader.db {problem}; it was moved to {moved_to} and reader starts with an empty "
-            "index (your article files are untouched). To salvage reading positions from it: "
-            f"sqlite3 '{moved_to}' .recover | sqlite3 recovered.db"
-        )
-
-
-class NewerDatabase(StoreError):
-    pass
-
-
-class ArticleRecord(NamedTuple):
-    """One loaded file, as the scanner writes it."""
-
-    path: bytes
-    root: bytes
-    display_path: str
-    source: str
-    size: int
-    mtime_ns: int
-    content_hash: str
-    format: str
-    title: str
-    author: str
-    date: str | None
-    tags: str
-    description: str
-    url: str
-    words: int
-    warnings: str
-    text: str
-
-
-class SkipRecord(NamedTuple):
-    path: bytes
-    display_path: str
-    reason: str
-    size: int = -1
-    mtime_ns: int = -1
-
-
-class BatchResult(NamedTuple):
-    added: list[int]
-    changed: list[int]
-    moved: list[int]
-    removed: list[int]
-
-
-def _guard(method: Callable[_P, _T]) -> Callable[_P, _T]:
-    """Turn sqlite3 errors into StoreError so callers handle one exception type."""
-
-    @wraps(method)
-    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _T:
-        try:
-            return method(*args, **kwargs)
-        except sqlite3.Error as error:
-            raise StoreError(f"database error: {error}") from error
-
-    return guarded
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+__all__ = [
+    "TAG_SEPARATOR",
+    "ArticleRecord",
+    "BatchResult",
+    "CorruptDatabase",
+    "NewerDatabase",
+    "ReadOnlyDataDir",
+    "SkipRecord",
+    "Store",
+    "StoreError",
+]
 
 
 def _check_writable(data_dir: Path) -> None:
@@ -136,34 +75,6 @@ def _check_existing(db: Path) -> None:
         raise CorruptDatabase(schema.move_aside(db), problem)
 
 
-def _under(roots: Sequence[Path] | None, column: str = "path") -> tuple[str, list[bytes]]:
-    """SQL matching paths at or below any root, as index-friendly BLOB ranges."""
-    if roots is None:
-        return "1", []
-    clauses, params = [], []
-    for root in roots:
-        base = os.fsencode(os.path.abspath(root))
-        prefix = base if base.endswith(b"/") else base + b"/"
-        clauses.append(f"({column} = ? OR ({column} >= ? AND {column} < ?))")
-        params += [base, prefix, prefix[:-1] + bytes([prefix[-1] + 1])]
-    return "(" + " OR ".join(clauses) + ")" if clauses else "0", params
-
-
-_COLUMNS = (
-    "path, root, display_path, source, size, mtime_ns, content_hash, format, title, author, "
-    "date, tags, description, url, words, warnings, indexed_at"
-)
-_INSERT_SQL = f"INSERT INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 17)})"
-_UPDATE_SQL = f"UPDATE articles SET ({_COLUMNS}, missing) = ({', '.join('?' * 17)}, 0) WHERE id = ?"
-_USER_DATA = " OR ".join(
-    f"EXISTS (SELECT 1 FROM {table} u WHERE u.article_id = articles.id)"
-    for table in schema.USER_DATA_TABLES
-)
-_MOVED_SQL = f"""
-    SELECT id FROM articles WHERE content_hash = ? AND missing = 1
-    ORDER BY ({_USER_DATA}) DESC, id LIMIT 1
-"""
-_PURGE_SQL = f"DELETE FROM articles WHERE missing = 1 AND NOT ({_USER_DATA}) RETURNING id"
 _SUMMARY_SQL = """
     SELECT id, path, title, source, author, date, tags, words FROM articles WHERE {where}
 """
@@ -228,7 +139,7 @@ class _SummaryBuilder:
         return tags
 
 
-class Store:
+class Store(IndexWrites):
     """The database. Create with `Store.open(data_dir)`."""
 
     def __init__(self, path: Path, notices: list[str]) -> None:
@@ -314,13 +225,13 @@ class Store:
 
     # -- the article list ------------------------------------------------------------------
 
-    @_guard
+    @guard
     def summaries(self, roots: Sequence[Path] | None = None) -> list[ArticleSummary]:
         """Every present article at or below `roots` (None: all), without their text."""
-        where, params = _under(roots)
+        where, params = under(roots)
         return self._summaries(f"missing = 0 AND {where}", params)
 
-    @_guard
+    @guard
     def summaries_for(self, ids: Sequence[int]) -> list[ArticleSummary]:
         """The present articles among `ids`."""
         result: list[ArticleSummary] = []
@@ -345,7 +256,7 @@ class Store:
         with _gc_paused():
             return [build(row, states.get(row[0], _NO_STATE)) for row in rows]
 
-    @_guard
+    @guard
     def id_for_path(self, path: Path) -> int | None:
         row = (
             self._conn()
@@ -357,7 +268,7 @@ class Store:
         )
         return row[0] if row else None
 
-    @_guard
+    @guard
     def article_text(self, article_id: int) -> str:
         row = (
             self._conn()
@@ -366,9 +277,9 @@ class Store:
         )
         return row[0] if row else ""
 
-    @_guard
+    @guard
     def skipped(self, roots: Sequence[Path] | None = None) -> list[Skipped]:
-        where, params = _under(roots)
+        where, params = under(roots)
         rows = self._conn().execute(
             f"SELECT path, reason FROM skipped WHERE {where} ORDER BY path", params
         )
@@ -376,7 +287,7 @@ class Store:
 
     # -- reading state and settings --------------------------------------------------------
 
-    @_guard
+    @guard
     def reading_state(self, article_id: int) -> ReadingState:
         row = (
             self._conn()
@@ -396,13 +307,13 @@ class Store:
 
     def set_read(self, article_id: int, read: bool) -> None:
         self._upsert_state(
-            article_id, "read = excluded.read, last_read = excluded.last_read", 0, read, _now()
+            article_id, "read = excluded.read, last_read = excluded.last_read", 0, read, now()
         )
 
     def mark_opened(self, article_id: int) -> None:
-        self._upsert_state(article_id, "last_read = excluded.last_read", 0, False, _now())
+        self._upsert_state(article_id, "last_read = excluded.last_read", 0, False, now())
 
-    @_guard
+    @guard
     def _upsert_state(
         self, article_id: int, update: str, position: int, read: bool, last_read: str | None
     ) -> None:
@@ -412,122 +323,18 @@ class Store:
             (article_id, max(0, position), int(read), last_read),
         )
 
-    @_guard
+    @guard
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         row = self._conn().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
-    @_guard
+    @guard
     def set_setting(self, key: str, value: str) -> None:
         self._conn().execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    # -- what the scanner writes -----------------------------------------------------------
-
-    @_guard
-    def file_index(self, roots: Sequence[Path]) -> dict[bytes, tuple[int, int]]:
-        """path -> (size, mtime_ns) of every present article under `roots`: the change check."""
-        where, params = _under(roots)
-        rows = (
-            self._conn()
-            .execute(
-                f"SELECT path, size, mtime_ns FROM articles WHERE missing = 0 AND {where}", params
-            )
-            .fetchall()
-        )
-        return dict(zip(map(itemgetter(0), rows), map(itemgetter(1, 2), rows), strict=True))
-
-    @_guard
-    def skipped_index(self, roots: Sequence[Path]) -> dict[bytes, tuple[int, int, str]]:
-        """path -> (size, mtime_ns, reason) for every skipped file under `roots`."""
-        where, params = _under(roots)
-        rows = self._conn().execute(
-            f"SELECT path, size, mtime_ns, reason FROM skipped WHERE {where}", params
-        )
-        return {path: (size, mtime, reason) for path, size, mtime, reason in rows}
-
-    @_guard
-    def write_batch(
-        self, records: Sequence[ArticleRecord], skips: Sequence[SkipRecord]
-    ) -> BatchResult:
-        """Write loaded and skipped files in one transaction.
-
-        A new path whose content matches a missing article takes over that row, so the
-        article's id, reading state and notes follow a moved or renamed file.
-        """
-        result = BatchResult([], [], [], [])
-        indexed_at = _now()
-        with self._transaction() as conn:
-            for record in records:
-                self._write_article(conn, record, indexed_at, result)
-            for skip in skips:
-                conn.execute("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", tuple(skip))
-                row = conn.execute(
-                    "UPDATE articles SET missing = 1 WHERE path = ? AND missing = 0 RETURNING id",
-                    (skip.path,),
-                ).fetchone()
-                if row:
-                    result.removed.append(row[0])
-        return result
-
-    def _write_article(
-        self, conn: sqlite3.Connection, record: ArticleRecord, indexed_at: str, result: BatchResult
-    ) -> None:
-        row = conn.execute(
-            "SELECT id, missing FROM articles WHERE path = ?", (record.path,)
-        ).fetchone()
-        if row:
-            (result.added if row[1] else result.changed).append(row[0])
-        else:
-            row = conn.execute(_MOVED_SQL, (record.content_hash,)).fetchone()
-            if row:
-                result.moved.append(row[0])
-        values = (*record[:-1], indexed_at)
-        if row:
-            conn.execute(_UPDATE_SQL, (*values, row[0]))
-            article_id = row[0]
-        else:
-            article_id = conn.execute(_INSERT_SQL, values).lastrowid
-            result.added.append(article_id)
-        conn.execute(
-            "INSERT OR REPLACE INTO article_text (article_id, text) VALUES (?, ?)",
-            (article_id, record.text),
-        )
-        conn.execute("DELETE FROM skipped WHERE path = ?", (record.path,))
-
-    @_guard
-    def mark_missing(self, paths: Sequence[bytes]) -> list[int]:
-        """Flag articles whose files are gone; their rows wait for a move or a purge."""
-        with self._transaction() as conn:
-            return [
-                row[0]
-                for path in paths
-                for row in conn.execute(
-                    "UPDATE articles SET missing = 1 WHERE path = ? AND missing = 0 RETURNING id",
-                    (path,),
-                )
-            ]
-
-    @_guard
-    def purge_missing(self) -> list[int]:
-        """Delete missing articles that hold no user data; return their ids."""
-        with self._transaction() as conn:
-            rows = conn.execute(_PURGE_SQL)
-            return [row[0] for row in rows]
-
-    @_guard
-    def forget_skipped(self, paths: Sequence[bytes]) -> None:
-        with self._transaction() as conn:
-            conn.executemany("DELETE FROM skipped WHERE path = ?", [(p,) for p in paths])
-
-    @_guard
-    def count(self, roots: Sequence[Path] | None = None) -> int:
-        where, params = _under(roots)
-        sql = f"SELECT count(*) FROM articles WHERE missing = 0 AND {where}"
-        return int(self._conn().execute(sql, params).fetchone()[0])
 
 
 def _parse_time(value: str | None) -> dt.datetime | None:
