@@ -110,6 +110,23 @@ async def test_scroll_to_offset_and_top_offset_agree() -> None:
         assert pilot.app.positions[-1] == view.top_offset
 
 
+async def test_a_remembered_position_asked_for_before_the_text_arrives_is_honoured() -> None:
+    blocks = paragraphs(300)
+    target = Document(blocks).block_starts[250]
+    async with Host().run_test(size=(100, 30)) as pilot:
+        view = pilot.app.query_one(ReadingView)
+        view.show_article(Path("/library/article.md"), ArticleMeta("The Title"))
+        view.scroll_to_offset(target)
+        view.append_blocks(blocks[:100])
+        await pilot.pause()
+        view.append_blocks(blocks[100:])
+        view.finish()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Paragraph 250" in visible(view)[0]
+        assert view.top_offset == target
+
+
 async def test_clicking_a_link_posts_its_target() -> None:
     text = "Read the manual before you start."
     link = Block(P, text, spans=(Span(9, 15, SpanKind.LINK, "https://example.com/manual"),))

@@ -160,6 +160,7 @@ class ReadingView(ScrollView, can_focus=True):
         """The article has arrived in full: the word count and reading time become final."""
         self._finished = True
         self._count_words(self._serial, tuple(self._blocks))
+        self._publish()
 
     @property
     def links(self) -> list[Link]:
@@ -208,7 +209,12 @@ class ReadingView(ScrollView, can_focus=True):
             self._publish()
         if building.blocks_done < len(self._blocks):
             self._worker_busy = True
-            self._lay_out_rest(self._generation, building)
+            # After the next paint: a layout thread competing for the GIL delays the first one.
+            self.call_after_refresh(self._start_worker, self._generation, building)
+
+    def _start_worker(self, generation: int, building: LaidDocument) -> None:
+        if generation == self._generation and building is self._building:
+            self._lay_out_rest(generation, building)
 
     def _lay_out_sync(self, upto: int) -> None:
         building = self._building
@@ -276,7 +282,7 @@ class ReadingView(ScrollView, can_focus=True):
             self._scroll_to_row(len(shown.lines))
         if self._pending_scroll is not None:
             offset, center = self._pending_scroll
-            if offset < shown.text_end or shown.blocks_done >= len(self._blocks):
+            if offset < shown.text_end or self._laid_out_in_full:
                 self._pending_scroll = None
                 self.scroll_to_offset(offset, center=center)
         self.refresh()
@@ -371,16 +377,17 @@ class ReadingView(ScrollView, can_focus=True):
     def scroll_to_offset(self, offset: int, *, center: bool = False, animate: bool = False) -> None:
         """Bring the line showing `offset` to the top (or centre); waits if not laid out yet."""
         shown = self._shown
-        if offset >= shown.text_end and shown.blocks_done < len(self._blocks):
-            self._pending_scroll = (offset, center)
-            return
-        if not shown.width and self._blocks:
+        if not shown.width or (offset >= shown.text_end and not self._laid_out_in_full):
             self._pending_scroll = (offset, center)
             return
         row = shown.row_of(offset) or 0
         self._scroll_to_row(
             row - (self.scrollable_content_region.height // 2 if center else 0), animate=animate
         )
+
+    @property
+    def _laid_out_in_full(self) -> bool:
+        return self._finished and self._shown.blocks_done >= len(self._blocks)
 
     def _scroll_to_row(self, row: int, *, animate: bool = False) -> None:
         self.scroll_to(y=max(row, 0), animate=animate, immediate=True)
