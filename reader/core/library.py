@@ -193,6 +193,7 @@ def scan(
     removed = store.mark_missing(plan.gone)
     store.forget_skipped(plan.stale_skips)
     reused: set[int] = set()
+    done = 0
     results = _load_all(plan.todo, max_bytes, workers or min(2, os.cpu_count() or 1))
     for records, skips in _batches(results, plan.skips):
         written = store.write_batch(records, skips)
@@ -202,8 +203,8 @@ def scan(
         removed += written.removed
         reused.update(written.moved)
         _announce(store, written, on_batch, on_change)
-        done = report.new + report.changed + report.moved + len(skips)
-        tick(done, len(plan.todo), "indexing")
+        done += len(records) + len(skips)
+        tick(min(done, len(plan.todo)), len(plan.todo), "indexing")
     store.purge_missing()
     gone = tuple(dict.fromkeys(i for i in removed if i not in reused))
     if on_change and gone:

@@ -86,7 +86,10 @@ class _Walker:
                     yield from self.file(path, base, info)
             subdirs: list[bytes] = []
             for entry in others:
-                yield from self.other(entry, base, subdirs)
+                try:
+                    yield from self.other(entry, base, subdirs)
+                except OSError:  # gone or unreadable since the listing: nothing to report
+                    continue
             stack.extend(reversed(subdirs))
 
     def listing(self, directory: bytes) -> tuple[list[bytes], list[os.DirEntry[bytes]]]:

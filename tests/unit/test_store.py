@@ -247,3 +247,28 @@ def test_short_lived_threads_do_not_leak_connections(store: Store) -> None:
         thread.start()
         thread.join()
     assert open_files() - before < 10
+
+
+def test_damage_met_at_run_time_in_a_big_database_is_set_aside_at_the_next_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema, "FULL_CHECK_BYTES", 0)  # as if it were 500 MB: no full check
+    store = Store.open(tmp_path)
+    records = [record(f"/lib/{n}.md", text=f"{n} " * 2000, content_hash=str(n)) for n in range(100)]
+    store.write_batch(records, [])
+    store.close()
+    db = tmp_path / "reader.db"
+    data = bytearray(db.read_bytes())
+    data[len(data) // 4 : len(data) * 3 // 4] = bytes(len(data) * 3 // 4 - len(data) // 4)
+    db.write_bytes(bytes(data))
+    damaged = Store.open(tmp_path)  # the cheap checks pass
+    assert damaged.notices == []
+    with pytest.raises(StoreError, match="damaged"):
+        for article_id in range(1, 101):
+            damaged.article_text(article_id)
+        damaged.summaries()
+    damaged.close()
+    fresh = Store.open(tmp_path)
+    (moved,) = tmp_path.glob("reader.db.corrupt-*")
+    assert moved.read_bytes() == bytes(data)
+    assert fresh.summaries() == [] and len(fresh.notices) == 1
