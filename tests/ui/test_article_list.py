@@ -256,3 +256,22 @@ async def test_100k_articles_mount_and_end_goes_to_the_last_row() -> None:
         assert articles.select_id(5)
         assert articles.cursor_summary is not None and articles.cursor_summary.id == 5
         assert "Article 5 " in "".join(screen_lines(articles))
+
+
+async def test_a_list_filled_and_sorted_before_mounting_shows_its_rows() -> None:
+    articles = ArticleList()
+    articles.set_summaries(ROWS)
+    articles.sort_by(SortKey.TITLE)
+    articles.filter("a")
+
+    class Early(ListHost):
+        def compose(self) -> ComposeResult:
+            yield articles
+
+    app = Early([])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert shown_titles(articles)[:2] == ["A Café in Paris", "Bread baking"]
+        assert articles.cursor_row == 2  # the cursor kept its article through the sort
+        highlighted = app.last(ArticleList.Highlighted)
+        assert isinstance(highlighted, ArticleList.Highlighted) and highlighted.summary.id == 1

@@ -284,11 +284,11 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows = self._listing.visible
         index = self._listing.index_of(kept.id) if kept else None
         self._cursor = min(index or 0, max(0, len(self._rows) - 1))
+        if not self.is_mounted:  # filled before mounting: on_mount sizes, draws and announces
+            return
         self._update_virtual_size()
-        if index is not None:
-            self.scroll_to(y=max(0, self._cursor - screen_line), animate=False)
-        else:
-            self.scroll_to(y=0, animate=False)
+        top = self._cursor - screen_line if index is not None else 0
+        self.scroll_to(y=max(0, top), animate=False)
         self._scroll_to_cursor()
         self.refresh()
         self._announce()
@@ -330,6 +330,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self._update_virtual_size()
+        self._scroll_to_cursor()
         self._announce()
 
     def on_resize(self, event: events.Resize) -> None:
