@@ -215,7 +215,8 @@ class ArticleList(ScrollView, can_focus=True):
         return self._listing.sort_key
 
     @property
-    def query(self) -> str:
+    def filter_text(self) -> str:
+        """The current filter query (not `query`: that is Textual's DOM query)."""
         return self._listing.query
 
     def set_summaries(self, summaries: Iterable[ArticleSummary]) -> None:
