@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -191,13 +192,28 @@ def unused_path(path: Path) -> Path:
 
 
 def _apply(conn: sqlite3.Connection, number: int, script: str) -> None:
-    # executescript() commits any open transaction first, so BEGIN/COMMIT live in the script.
+    """Run one migration in one transaction, unless another process got there first."""
+    conn.execute("BEGIN IMMEDIATE")  # takes the write lock: a second opener waits, then skips
     try:
-        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        if user_version(conn) < number:
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        conn.execute("ROLLBACK")
         raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of `script` one by one (executescript() would commit as it goes)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                yield pending
+            pending = ""
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -304,7 +320,7 @@ def move_aside(db: Path) -> Path:
 
 def create(db: Path) -> None:
     """Build a fresh database beside db and rename it in, so reader.db is never half made."""
-    temp = db.with_name(f"{db.name}.new-{os.getpid()}")
+    temp = db.with_name(f"{db.name}.new-{os.getpid()}-{threading.get_ident()}")
     temp.unlink(missing_ok=True)
     try:
         sqlite3.connect(temp).close()
@@ -314,6 +330,12 @@ def create(db: Path) -> None:
             migrate(conn, temp)
         finally:
             conn.close()
-        os.replace(temp, db)
+        try:
+            os.link(temp, db)  # never replaces a database another opener made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system
+            if not db.exists():
+                os.replace(temp, db)
     finally:
         temp.unlink(missing_ok=True)

@@ -272,3 +272,25 @@ def test_damage_met_at_run_time_in_a_big_database_is_set_aside_at_the_next_open(
     (moved,) = tmp_path.glob("reader.db.corrupt-*")
     assert moved.read_bytes() == bytes(data)
     assert fresh.summaries() == [] and len(fresh.notices) == 1
+
+
+def test_openers_racing_to_create_or_migrate_all_succeed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_write(n: int) -> str | None:
+        store = Store.open(tmp_path)
+        store.set_setting(f"opener-{n}", "ok")
+        value = store.get_setting(f"opener-{n}")
+        store.close()
+        return value
+
+    with ThreadPoolExecutor(4) as pool:  # a fresh directory: one database, made once
+        assert list(pool.map(open_and_write, range(4))) == ["ok"] * 4
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, "CREATE TABLE later (x);"])
+    with ThreadPoolExecutor(4) as pool:  # an upgrade: run once, the others wait and skip it
+        assert list(pool.map(open_and_write, range(4, 8))) == ["ok"] * 4
+    conn = sqlite3.connect(tmp_path / "reader.db")
+    assert schema.user_version(conn) == len(schema.MIGRATIONS)
+    assert conn.execute("SELECT count(*) FROM settings").fetchone() == (8,)
