@@ -201,6 +201,19 @@ class ArticleList(ScrollView, can_focus=True):
         return self._rows[self._cursor] if self._rows else None
 
     @property
+    def rows(self) -> Sequence[ArticleSummary]:
+        """The articles shown, in order (after sorting and filtering)."""
+        return self._rows
+
+    def summary_for(self, article_id: int) -> ArticleSummary | None:
+        """The current summary of an article, shown or filtered out."""
+        return self._listing.get(article_id)
+
+    def is_read(self, article_id: int) -> bool:
+        summary = self._listing.get(article_id)
+        return summary is not None and summary.read
+
+    @property
     def cursor_row(self) -> int:
         """The cursor's row in the shown list."""
         return self._cursor

@@ -163,6 +163,16 @@ class ReadingView(ScrollView, can_focus=True):
         self._publish()
 
     @property
+    def finished(self) -> bool:
+        """The whole article has arrived and is laid out (what tests and benchmarks wait for)."""
+        return (
+            self._finished
+            and not self._worker_busy
+            and self._shown is self._building
+            and self._shown.blocks_done >= len(self._blocks)
+        )
+
+    @property
     def links(self) -> list[Link]:
         """The article's links in reading order."""
         return list(self._links)
@@ -284,7 +294,7 @@ class ReadingView(ScrollView, can_focus=True):
             offset, center = self._pending_scroll
             if offset < shown.text_end or self._laid_out_in_full:
                 self._pending_scroll = None
-                self.scroll_to_offset(offset, center=center)
+                self.scroll_to_offset(offset, center=center)  # may wait again for more lines
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -381,16 +391,20 @@ class ReadingView(ScrollView, can_focus=True):
             self._pending_scroll = (offset, center)
             return
         row = shown.row_of(offset) or 0
-        self._scroll_to_row(
-            row - (self.scrollable_content_region.height // 2 if center else 0), animate=animate
-        )
+        height = self.scrollable_content_region.height
+        top = row - (height // 2 if center else 0)
+        if top + height > len(shown.lines) and not self._laid_out_in_full:
+            self._pending_scroll = (offset, center)  # go on once the lines below are laid out
+        self._scroll_to_row(top, animate=animate)
 
     @property
     def _laid_out_in_full(self) -> bool:
         return self._finished and self._shown.blocks_done >= len(self._blocks)
 
     def _scroll_to_row(self, row: int, *, animate: bool = False) -> None:
-        self.scroll_to(y=max(row, 0), animate=animate, immediate=True)
+        # force: right after the virtual size grows, Textual has not yet decided the scrollbar
+        # is needed and would otherwise ignore the scroll.
+        self.scroll_to(y=max(row, 0), animate=animate, immediate=True, force=True)
 
     def scroll_to_anchor(self, name: str) -> bool:
         """Scroll to the heading (GitHub-style slug) or footnote called `name`."""
@@ -432,24 +446,30 @@ class ReadingView(ScrollView, can_focus=True):
     # Actions -----------------------------------------------------------------------------
 
     def action_line_down(self) -> None:
+        self._pending_scroll = None  # the reader's own move wins over a pending restore
         self._scroll_to_row(int(self.scroll_y) + 1)
 
     def action_line_up(self) -> None:
+        self._pending_scroll = None  # the reader's own move wins over a pending restore
         self._scroll_to_row(int(self.scroll_y) - 1)
 
     def action_page_down(self) -> None:
+        self._pending_scroll = None  # the reader's own move wins over a pending restore
         page = max(self.scrollable_content_region.height - PAGE_OVERLAP, 1)
         self._scroll_to_row(int(self.scroll_y) + page)
 
     def action_page_up(self) -> None:
+        self._pending_scroll = None  # the reader's own move wins over a pending restore
         page = max(self.scrollable_content_region.height - PAGE_OVERLAP, 1)
         self._scroll_to_row(int(self.scroll_y) - page)
 
     def action_top(self) -> None:
+        self._pending_scroll = None  # the reader's own move wins over a pending restore
         self._scroll_to_row(0)
 
     def action_bottom(self) -> None:
         """Go to the end; if the article is still being laid out, go there when it is."""
+        self._pending_scroll = None  # the reader's own move wins over a pending restore
         self._pending_end = self._shown.blocks_done < len(self._blocks)
         self._scroll_to_row(len(self._shown.lines))
 
