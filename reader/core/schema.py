@@ -1,4 +1,5 @@
-"""The database schema as numbered migrations, and the checks that a file really is ours.
+"""The database file: schema as numbered migrations, checks that a file really is ours, and
+the errors a user can act on.
 
 Migration N (1-based) turns a version N-1 database into version N. `PRAGMA user_version` records
 the version, so an old database is upgraded step by step; each step commits or rolls back whole,
@@ -7,6 +8,9 @@ and an existing database is copied with the backup API before the first step tou
 Why the article text has its own table: the article list reads every row of `articles`, and
 4 KB of text per row would spread those rows over one page each; apart, 100,000 rows are a few
 thousand pages.
+
+A file that fails the checks is moved aside whole (with its -wal and -shm), never rewritten;
+fresh databases are built under a temporary name and linked in, so reader.db is never half made.
 """
 
 from __future__ import annotations
@@ -37,10 +41,14 @@ class CorruptDatabase(StoreError):
 
     def __init__(self, moved_to: Path, problem: str) -> None:
         self.moved_to = moved_to
+        salvage = (
+            f" To salvage reading positions: sqlite3 '{moved_to}' .recover | sqlite3 recovered.db"
+            if problem.startswith(("is damaged", "is truncated"))
+            else " If it is yours, move it back while reader is not running."
+        )
         super().__init__(
             f"reader.db {problem}; it was moved to {moved_to} and reader starts with an empty "
-            "index (your article files are untouched). To salvage reading positions from it: "
-            f"sqlite3 '{moved_to}' .recover | sqlite3 recovered.db"
+            f"index (your article files are untouched).{salvage}"
         )
 
 
