@@ -162,6 +162,8 @@ class IndexWrites:
     @guard
     def mark_missing(self, paths: Sequence[bytes]) -> list[int]:
         """Flag articles whose files are gone; their rows wait for a move or a purge."""
+        if not paths:
+            return []  # the usual rescan: no write transaction at all
         with self._transaction() as conn:
             return [
                 row[0]
@@ -175,12 +177,16 @@ class IndexWrites:
     @guard
     def purge_missing(self) -> list[int]:
         """Delete missing articles that hold no user data; return their ids."""
+        if not self._conn().execute(_ANY_MISSING_SQL).fetchone()[0]:
+            return []
         with self._transaction() as conn:
             rows = conn.execute(_PURGE_SQL)
             return [row[0] for row in rows]
 
     @guard
     def forget_skipped(self, paths: Sequence[bytes]) -> None:
+        if not paths:
+            return
         with self._transaction() as conn:
             conn.executemany("DELETE FROM skipped WHERE path = ?", [(p,) for p in paths])
 
