@@ -9,7 +9,7 @@ offset into that one string, so the reading view can map any of them to a screen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -159,6 +159,8 @@ class ArticleStream:
     meta: ArticleMeta
     chunks: Iterator[tuple[Block, ...]]
     warnings: tuple[str, ...] = ()
+    index_words: Callable[[], str] | None = None
+    """A cheaper way to the article's words than parsing every chunk (for the indexer)."""
 
     def collect(self) -> Article:
         blocks = tuple(block for chunk in self.chunks for block in chunk)

@@ -13,13 +13,14 @@ from pathlib import Path
 from reader.core.config import DEFAULT_MAX_BYTES
 from reader.core.loaders.decode import binary_reason, decode_text
 from reader.core.loaders.files import read_file
-from reader.core.models import Article, ArticleStream, Block, BlockKind, Skipped
+from reader.core.models import Article, ArticleStream, Block, BlockKind, Document, Skipped
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "SUPPORTED_SUFFIXES",
     "is_candidate",
     "load_bytes",
+    "load_for_index",
     "load_path",
     "open_stream",
 ]
@@ -64,6 +65,20 @@ def load_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Sk
     return _collect(open_stream(path, max_bytes=max_bytes))
 
 
+def load_for_index(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Skipped:
+    """Like `load_path`, but the body may be the article's words as paragraphs rather than its
+    parsed structure, where that is much cheaper (Markdown): what the indexer needs."""
+    stream = open_stream(path, max_bytes=max_bytes)
+    if isinstance(stream, Skipped) or stream.index_words is None:
+        return _collect(stream)
+    try:
+        words = stream.index_words()
+    except Exception:
+        return _collect(stream)
+    blocks = tuple(Block(BlockKind.PARAGRAPH, part) for part in words.split("\n\n") if part)
+    return Article(stream.path, stream.meta, Document(blocks), stream.warnings)
+
+
 def load_bytes(name: str, data: bytes) -> Article | Skipped:
     """The article in `data` as if read from a file called `name` (no size limit applied)."""
     path = Path(name)
@@ -103,7 +118,13 @@ def _stream(path: Path, data: bytes, format_: str) -> ArticleStream | Skipped:
     stream = _parse(path, text, format_ or _sniff(text))
     if isinstance(stream, Skipped):
         return stream
-    return ArticleStream(stream.path, stream.meta, _guarded(stream.chunks), stream.warnings)
+    return ArticleStream(
+        stream.path,
+        stream.meta,
+        _guarded(stream.chunks),
+        stream.warnings,
+        index_words=stream.index_words,
+    )
 
 
 def _parse(path: Path, text: str, format_: str) -> ArticleStream | Skipped:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reader.core.loaders.frontmatter import split_front_matter
 from reader.core.loaders.markdown_doc import iter_markdown_blocks
+from reader.core.loaders.markdown_words import markdown_words
 from reader.core.loaders.metadata import (
     clean_text,
     coerce_date,
@@ -61,7 +62,10 @@ def markdown_stream(path: Path, text: str) -> ArticleStream:
         url=coerce_text(_first(front.fields, _URL_KEYS), 2_000),
         format="markdown",
     )
-    return ArticleStream(path, meta, chunks, tuple(warnings))
+    body = front.body
+    return ArticleStream(
+        path, meta, chunks, tuple(warnings), index_words=lambda: markdown_words(body)
+    )
 
 
 def title_heading(source: str) -> str:

@@ -39,6 +39,7 @@ _DATE_FIELD = re.compile(
     r"^(?:Date|Published|Posted(?: on)?|Release Date|Posting Date|Created):\s+(\S.*)$",
     re.IGNORECASE,
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 _GAP = re.compile(r"\S {3,}\S")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -71,7 +72,17 @@ def text_stream(path: Path, text: str) -> ArticleStream:
         tags=tags,
         format="text",
     )
-    return ArticleStream(path, meta, chunks)
+    return ArticleStream(path, meta, chunks, index_words=lambda: plain_words(lines))
+
+
+def plain_words(lines: list[str]) -> str:
+    """The text's words as paragraphs split at blank lines: enough to index, no layout work."""
+    text = "\n".join(lines)
+    paragraphs = (
+        " ".join(filter(None, (line.strip() for line in part.split("\n"))))
+        for part in _PARAGRAPH_BREAK.split(text)
+    )
+    return "\n\n".join(part for part in paragraphs if part)
 
 
 def _take_tags(lines: list[str]) -> tuple[str, ...]:
