@@ -76,6 +76,15 @@ class LibrarySession:
             on_batch=on_batch,
         )
 
+    def display_path(self, path: Path) -> Path:
+        """`path` as the user knows it: from its library folder's name down (or as given)."""
+        for root in self.roots:
+            if path == root:
+                return Path(path.name)
+            if path.is_relative_to(root):
+                return Path(root.name) / path.relative_to(root)
+        return path
+
     def open_article(self, path: Path) -> ArticleStream | Skipped:
         from reader.core.loaders import open_stream
 

@@ -237,7 +237,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.reading_view.finish)
 
     def _begin_article(self, stream: ArticleStream, position: int) -> None:
-        self.reading_view.show_article(stream.path, stream.meta)
+        self.reading_view.show_article(self.session.display_path(stream.path), stream.meta)
         if position:
             self.reading_view.scroll_to_offset(position)
         for warning in stream.warnings:
