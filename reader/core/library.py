@@ -74,7 +74,7 @@ def load_chunk(paths: list[bytes], max_bytes: int) -> list[Parsed | str]:
 
 def _load_one(path: bytes, max_bytes: int) -> Parsed | str:
     try:
-        result = loaders.load_path(Path(os.fsdecode(path)), max_bytes=max_bytes)
+        result = loaders.load_for_index(Path(os.fsdecode(path)), max_bytes=max_bytes)
         if isinstance(result, Skipped):
             return result.reason
         with open(path, "rb") as file:

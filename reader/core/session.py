@@ -1,7 +1,7 @@
 """The small, typed API the UI uses: one library (roots + store + settings) and what it can do.
 
 Every method may block on disk, so the UI calls them from worker threads. The store keeps one
-SQLite connection per thread; this class hides that.
+SQLite connection per thread behind one object.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from reader.core.models import (
     ScanReport,
     Skipped,
 )
+from reader.core.store import Store
 
 
 class LibrarySession:
@@ -29,37 +30,31 @@ class LibrarySession:
         self.roots = list(roots)
         self.data_dir = data_dir
         self.settings = settings
-        self.notices: list[str] = []
-        self._local = threading.local()
-        self._stores: list[object] = []
+        self._store: Store | None = None
         self._lock = threading.Lock()
-        self._opened = False
 
-    def _store(self):  # type: ignore[no-untyped-def]
-        """This thread's store (SQLite connections must not cross threads)."""
-        store = getattr(self._local, "store", None)
-        if store is None:
-            from reader.core.store import Store
-
-            with self._lock:
-                store = Store.open(self.data_dir)
-                if not self._opened:
-                    self.notices.extend(store.notices)
-                    self._opened = True
-                self._stores.append(store)
-            self._local.store = store
-        return store
+    @property
+    def store(self) -> Store:
+        """The database, opened on first use (from a worker: it may create or migrate it)."""
+        with self._lock:
+            if self._store is None:
+                self._store = Store.open(self.data_dir)
+            return self._store
 
     def open(self) -> list[str]:
         """Open (or create, or migrate) the database; notices for the user. May raise StoreError."""
-        self._store()
-        return list(self.notices)
+        return list(self.store.notices)
+
+    def first_summaries(self, limit: int = 300) -> tuple[list[ArticleSummary], int]:
+        """The newest articles and the total: the first screen of a huge library, at once."""
+        store = self.store
+        return store.newest_summaries(self.roots, limit), store.count(self.roots)
 
     def summaries(self) -> list[ArticleSummary]:
-        return self._store().summaries(self.roots)
+        return self.store.summaries(self.roots)
 
     def summary(self, article_id: int) -> ArticleSummary | None:
-        return self._store().summary(article_id)
+        return self.store.summary(article_id)
 
     def rescan(
         self,
@@ -69,7 +64,7 @@ class LibrarySession:
         from reader.core.library import scan
 
         return scan(
-            self._store(),
+            self.store,
             self.roots,
             max_bytes=self.settings.max_file_bytes,
             progress=progress,
@@ -91,32 +86,32 @@ class LibrarySession:
         return open_stream(path, max_bytes=self.settings.max_file_bytes)
 
     def reading_state(self, article_id: int) -> ReadingState:
-        return self._store().reading_state(article_id)
+        return self.store.reading_state(article_id)
 
     def save_position(self, article_id: int, position: int) -> None:
-        self._store().save_position(article_id, position)
+        self.store.save_position(article_id, position)
 
     def set_read(self, article_id: int, read: bool) -> None:
-        self._store().set_read(article_id, read)
+        self.store.set_read(article_id, read)
 
     def mark_opened(self, article_id: int) -> None:
-        self._store().mark_opened(article_id)
+        self.store.mark_opened(article_id)
 
     def skipped(self) -> list[Skipped]:
-        return self._store().skipped(self.roots)
+        return self.store.skipped(self.roots)
 
     def get_setting(self, key: str) -> str | None:
-        return self._store().get_setting(key)
+        return self.store.get_setting(key)
 
     def set_setting(self, key: str, value: str) -> None:
-        self._store().set_setting(key, value)
+        self.store.set_setting(key, value)
 
     def id_for_path(self, path: Path) -> int | None:
-        return self._store().id_for_path(path)
+        return self.store.id_for_path(path)
 
     def close(self) -> None:
         with self._lock:
-            for store in self._stores:
+            if self._store is not None:
                 with contextlib.suppress(Exception):  # closing must never fail the quit
-                    store.close()  # type: ignore[attr-defined]
-            self._stores.clear()
+                    self._store.close()
+                self._store = None

@@ -241,6 +241,14 @@ class Store(IndexWrites):
         return self._summaries(f"missing = 0 AND {where}", params)
 
     @guard
+    def newest_summaries(self, roots: Sequence[Path] | None, limit: int) -> list[ArticleSummary]:
+        """The `limit` newest articles: enough to paint the first screen of a huge library."""
+        where, params = under(roots)
+        return self._summaries(
+            f"missing = 0 AND {where} ORDER BY date DESC, id LIMIT {int(limit)}", params
+        )
+
+    @guard
     def summaries_for(self, ids: Sequence[int]) -> list[ArticleSummary]:
         """The present articles among `ids`."""
         result: list[ArticleSummary] = []

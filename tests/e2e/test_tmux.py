@@ -24,10 +24,16 @@ class Tmux:
     def __init__(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
         self.name = f"reader-e2e-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{key}={value}" for key, value in env.items())
-        shell_command = f"cd {cwd} && env {exports} {' '.join(command)}; sleep 30"
+        # The short sleep lets the resize below land before the app reads its size.
+        shell_command = f"sleep 0.3; cd {cwd} && env {exports} {' '.join(command)}; sleep 30"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36", shell_command],
             check=True,
+        )
+        # A detached session may keep the server's default size; make it the size we test.
+        subprocess.run(
+            ["tmux", "resize-window", "-t", self.name, "-x", "120", "-y", "36"],
+            capture_output=True,
         )
 
     def screen(self) -> str:

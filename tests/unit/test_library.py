@@ -42,13 +42,13 @@ def lib(tmp_path: Path) -> Path:
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every path the scanner asked a loader to parse (small scans run in-process)."""
     calls: list[Path] = []
-    real = loaders.load_path
+    real = loaders.load_for_index
 
     def counting(path: Path, *, max_bytes: int):  # type: ignore[no-untyped-def]
         calls.append(path)
         return real(path, max_bytes=max_bytes)
 
-    monkeypatch.setattr(loaders, "load_path", counting)
+    monkeypatch.setattr(loaders, "load_for_index", counting)
     return calls
 
 

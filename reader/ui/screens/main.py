@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from reader.core.listing import SortKey
+from reader.core.listing import ArticleListing, SortKey
 from reader.core.models import ArticleStream, ArticleSummary, ScanProgress, ScanReport, Skipped
 from reader.core.sanitize import inert, safe_text
 from reader.core.session import LibrarySession
@@ -54,6 +54,7 @@ class MainScreen(Screen[None]):
         self.current: ArticleSummary | None = None
         self.skipped_count = 0
         self.scanning = True
+        self.loading_rows = True
         self._pending_position: tuple[int, int] | None = None
         self._position_timer = None
         self._preview_timer = None
@@ -90,16 +91,20 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="library", exclusive=True)
     def _open_library(self) -> None:
+        """Newest rows first (a screenful, in milliseconds), then every row, then the rescan."""
         from reader.core.store import StoreError
 
         try:
             notices = self.session.open()
+            theme = self.session.get_setting("theme")
+            first, total = self.session.first_summaries()
         except StoreError as error:
             self.app.call_from_thread(self._library_failed, str(error))
             return
-        theme = self.session.get_setting("theme")
-        summaries = self.session.summaries()
-        self.app.call_from_thread(self._library_opened, summaries, notices, theme)
+        self.app.call_from_thread(self._library_opened, first, total, notices, theme)
+        if total > len(first):
+            listing = ArticleListing(self.session.summaries())
+            self.app.call_from_thread(self._listing_ready, listing)
         self._scan()
 
     def _library_failed(self, message: str) -> None:
@@ -109,18 +114,28 @@ class MainScreen(Screen[None]):
         self._update_status()
 
     def _library_opened(
-        self, summaries: list[ArticleSummary], notices: list[str], theme: str | None
+        self,
+        summaries: list[ArticleSummary],
+        total: int,
+        notices: list[str],
+        theme: str | None,
     ) -> None:
         self.app.restore_theme(theme)  # type: ignore[attr-defined]
         for notice in notices:
             self.notify(
                 inert(notice), title="Library", severity="warning", timeout=30, markup=False
             )
+        self.loading_rows = total > len(summaries)
         self.article_list.set_summaries(summaries)
         if summaries:
             self._preview(self.article_list.cursor_summary)
         else:
             self.reading_view.show_message("Looking for articles…")
+        self._update_status()
+
+    def _listing_ready(self, listing: ArticleListing) -> None:
+        self.loading_rows = False
+        self.article_list.set_listing(listing)
         self._update_status()
 
     def _scan(self) -> None:
@@ -174,7 +189,11 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         shown, total = self.article_list.counts
-        parts = [f"{shown:,} of {total:,} articles", f"by {SORT_NAMES[self.sort_key]}"]
+        if self.loading_rows and total:
+            parts = [f"loading {total:,}+ articles…"]
+        else:
+            parts = [f"{shown:,} of {total:,} articles"]
+        parts.append(f"by {SORT_NAMES[self.sort_key]}")
         if self.skipped_count:
             parts.append(f"{self.skipped_count} skipped (S)")
         if self.scanning:
