@@ -54,10 +54,17 @@ READER = PROCESS_AGE + textwrap.dedent(
     """
     import sys
     from pathlib import Path
+    from reader.core.config import Settings
+    from reader.core.session import LibrarySession
+
+    # Exactly what `reader PATH` does (reader/cli/app_command.py), headless.
+    roots, data_dir = [Path(sys.argv[1]).resolve()], Path(sys.argv[2])
+    session = LibrarySession(roots, data_dir, Settings())
+    session.preload()
     from reader.ui.app import make_app
     from reader.ui.screens.main import MainScreen
 
-    app = make_app([Path(sys.argv[1]).resolve()], Path(sys.argv[2]))
+    app = make_app(roots, data_dir, session=session)
 
     def check():
         screen = app.screen_stack[0] if app.screen_stack else None

@@ -14,8 +14,14 @@ def run_app(args: argparse.Namespace) -> int:
             complain(warning)
         complain("nothing to open")
         return 2
+    from reader.core.session import LibrarySession
+
+    session = LibrarySession(context.roots, context.data_dir, context.settings)
+    session.preload()  # before Textual is imported: the list can paint in the first frame
     from reader.ui.app import make_app
 
-    app = make_app(context.roots, context.data_dir, context.settings, context.warnings)
+    app = make_app(
+        context.roots, context.data_dir, context.settings, context.warnings, session=session
+    )
     app.run()
     return app.return_code or 0

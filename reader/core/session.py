@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.config import Settings
@@ -20,7 +21,18 @@ from reader.core.models import (
     ScanReport,
     Skipped,
 )
-from reader.core.store import Store
+from reader.core.store import Store, StoreError
+
+FIRST_SCREEN_ROWS = 300
+
+
+@dataclass(frozen=True)
+class Preload:
+    """The first screen's data, fetched before the app starts."""
+
+    summaries: list[ArticleSummary]
+    notices: list[str]
+    theme: str | None
 
 
 class LibrarySession:
@@ -32,6 +44,8 @@ class LibrarySession:
         self.settings = settings
         self._store: Store | None = None
         self._lock = threading.Lock()
+        self.preloaded: Preload | None = None
+        """What `preload` fetched before the UI started, taken once by the first screen."""
 
     @property
     def store(self) -> Store:
@@ -45,10 +59,28 @@ class LibrarySession:
         """Open (or create, or migrate) the database; notices for the user. May raise StoreError."""
         return list(self.store.notices)
 
-    def first_summaries(self, limit: int = 300) -> tuple[list[ArticleSummary], int]:
-        """The newest articles and the total: the first screen of a huge library, at once."""
-        store = self.store
-        return store.newest_summaries(self.roots, limit), store.count(self.roots)
+    def preload(self) -> None:
+        """Open the database and fetch the first screen before the UI exists.
+
+        Run before Textual is imported, this costs a few milliseconds; run in a worker while
+        Textual paints its first frame, it waits on the GIL for a hundred or more.
+        """
+        try:
+            notices = self.open()
+            self.preloaded = Preload(self.first_summaries(), notices, self.get_setting("theme"))
+        except StoreError:
+            self.preloaded = None  # the screen's worker tries again and reports the error
+
+    def take_preload(self) -> Preload | None:
+        preloaded, self.preloaded = self.preloaded, None
+        return preloaded
+
+    def first_summaries(self, limit: int = FIRST_SCREEN_ROWS) -> list[ArticleSummary]:
+        """The newest articles: the first screen of a huge library, in milliseconds.
+
+        Fewer than `limit` means that is the whole library.
+        """
+        return self.store.newest_summaries(self.roots, limit)
 
     def summaries(self) -> list[ArticleSummary]:
         return self.store.summaries(self.roots)

@@ -222,12 +222,17 @@ class Store(IndexWrites):
         conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close every thread's connection; call once no thread uses the store any more."""
+        """Close the connections no thread is using; refuse new ones.
+
+        A worker thread may still be in a query when the app quits: closing its connection
+        under it crashes SQLite, so a live thread's connection is left to close with it.
+        """
         self._closed = True
+        me = threading.current_thread()
         with self._lock:
-            for conn in self._connections.values():
-                conn.close()
-            self._connections.clear()
+            for thread in list(self._connections):
+                if thread is me or not thread.is_alive():
+                    self._connections.pop(thread).close()
         self._local = threading.local()
 
     # -- the article list ------------------------------------------------------------------
@@ -243,9 +248,10 @@ class Store(IndexWrites):
     @guard
     def newest_summaries(self, roots: Sequence[Path] | None, limit: int) -> list[ArticleSummary]:
         """The `limit` newest articles: enough to paint the first screen of a huge library."""
-        where, params = under(roots)
+        # "+path": walk the date index and filter, instead of sorting every row under the roots.
+        where, params = under(roots, "+path")
         return self._summaries(
-            f"missing = 0 AND {where} ORDER BY date DESC, id LIMIT {int(limit)}", params
+            f"missing = 0 AND {where} ORDER BY date DESC LIMIT {int(limit)}", params
         )
 
     @guard

@@ -14,7 +14,6 @@ from reader.core.config import Settings
 from reader.core.sanitize import inert
 from reader.core.session import LibrarySession
 from reader.ui.commands import COMMANDS
-from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
 
 THEME_SETTING = "theme"
@@ -60,6 +59,8 @@ class ReaderApp(App[None]):
         self.session.set_setting(THEME_SETTING, theme)
 
     def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -89,7 +90,9 @@ def make_app(
     data_dir: Path,
     settings: Settings | None = None,
     warnings: Sequence[str] = (),
+    *,
+    session: LibrarySession | None = None,
 ) -> ReaderApp:
     """The one factory the CLI and the tests use."""
-    session = LibrarySession(roots, data_dir, settings or Settings())
+    session = session or LibrarySession(roots, data_dir, settings or Settings())
     return ReaderApp(session, warnings)

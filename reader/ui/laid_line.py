@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rich.cells import get_character_cell_size, load_cell_table
 from rich.segment import Segment
@@ -34,17 +34,18 @@ _WIDE = (
 _TOKEN = re.compile(rf" +|[{_WIDE}]|[^ {_WIDE}]+")
 
 
-def _not_single_cell() -> re.Pattern[str]:
-    """Characters that are not one cell wide (per rich's table), to find the fast case in C."""
+@cache
+def _odd_width() -> re.Pattern[str]:
+    """Characters that are not one cell wide (per rich's table), to find the fast case in C.
+
+    Built on first use: compiling it takes ~15 ms, too much for start-up.
+    """
     ranges = "".join(
         f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
         for lo, hi, width in load_cell_table("auto").widths
         if width != 1 and lo > 0
     )
     return re.compile(f"[{ranges}]")
-
-
-_ODD_WIDTH = _not_single_cell()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def safe_body(text: str, *, cells: bool = False) -> str:
 
 def single_cells(text: str) -> bool:
     """True when every character takes exactly one cell (checked by a regex, in C)."""
-    return text.isascii() or _ODD_WIDTH.search(text) is None
+    return text.isascii() or _odd_width().search(text) is None
 
 
 def text_cells(text: str) -> int:

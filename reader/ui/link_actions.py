@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reader.core.sanitize import inert
-from reader.ui.links import Anchor, External, LocalArticle, Refused, classify_link
 
 if TYPE_CHECKING:
+    from reader.ui.links import LocalArticle
     from reader.ui.screens.main import MainScreen
 
 
@@ -24,6 +24,8 @@ class LinkHandler:
         current = screen.current
         if current is None:
             return
+        from reader.ui.links import Anchor, External, LocalArticle, Refused, classify_link
+
         action = classify_link(target, article_path=current.path, roots=screen.session.roots)
         if isinstance(action, External):
             from reader.ui.screens.confirm_link import ConfirmLinkScreen

@@ -11,16 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.core.listing import ArticleListing, SortKey
 from reader.core.models import ArticleStream, ArticleSummary, ScanProgress, ScanReport, Skipped
 from reader.core.sanitize import inert, safe_text
-from reader.core.session import LibrarySession
+from reader.core.session import FIRST_SCREEN_ROWS, LibrarySession
 from reader.ui.link_actions import LinkHandler
-from reader.ui.screens.skipped import SkippedScreen
 from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.reading_view import ReadingView
 
 SORT_ORDER = (SortKey.DATE, SortKey.TITLE, SortKey.RECENT, SortKey.PATH)
@@ -41,7 +41,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
         Binding("s", "cycle_sort", "Sort", id="sort"),
         Binding("u", "toggle_read", "Read/unread", id="toggle-read", show=False),
-        Binding("w", "toggle_full_width", "Width", id="full-width", show=False),
+        Binding("w", "toggle_full_width", "Full width", id="full-width", show=False),
         Binding("o", "show_links", "Links", id="links", show=False),
         Binding("S", "show_skipped", "Skipped files", id="skipped", show=False),
         Binding("R", "rescan", "Rescan", id="rescan", show=False),
@@ -67,10 +67,9 @@ class MainScreen(Screen[None]):
                 yield ArticleList(id="articles")
                 yield Static(id="list-status")
             yield ReadingView(id="reading")
-        with Horizontal(id="progress-row"):
+        with Horizontal(id="progress-row"):  # the bar is mounted when a scan has work to show
             yield Static("Indexing", id="progress-label")
-            yield ProgressBar(id="index-progress", show_eta=False)
-        yield Footer()
+        yield KeyBar(id="keys")
 
     @property
     def article_list(self) -> ArticleList:
@@ -82,10 +81,16 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.reading_view.measure = self.session.settings.measure
-        self.reading_view.show_message("Opening the library…")
         self.article_list.focus()
+        preloaded = self.session.preloaded
+        if preloaded is None:
+            self.reading_view.show_message("Opening the library…")
+        else:
+            more = len(preloaded.summaries) >= FIRST_SCREEN_ROWS
+            self._library_opened(preloaded.summaries, more, preloaded.notices, preloaded.theme)
         self._update_status()
-        self._open_library()
+        # After the first paint: the worker's 100,000-row load would compete for the GIL.
+        self.call_after_refresh(self._open_library)
 
     # -- the library ------------------------------------------------------------------
 
@@ -94,15 +99,21 @@ class MainScreen(Screen[None]):
         """Newest rows first (a screenful, in milliseconds), then every row, then the rescan."""
         from reader.core.store import StoreError
 
+        preloaded = self.session.take_preload()
         try:
-            notices = self.session.open()
-            theme = self.session.get_setting("theme")
-            first, total = self.session.first_summaries()
+            if preloaded is None:
+                notices = self.session.open()
+                theme = self.session.get_setting("theme")
+                first = self.session.first_summaries()
+            else:
+                first, notices, theme = preloaded.summaries, preloaded.notices, preloaded.theme
         except StoreError as error:
             self.app.call_from_thread(self._library_failed, str(error))
             return
-        self.app.call_from_thread(self._library_opened, first, total, notices, theme)
-        if total > len(first):
+        more = len(first) >= FIRST_SCREEN_ROWS
+        if preloaded is None:
+            self.app.call_from_thread(self._library_opened, first, more, notices, theme)
+        if more:
             listing = ArticleListing(self.session.summaries())
             self.app.call_from_thread(self._listing_ready, listing)
         self._scan()
@@ -116,7 +127,7 @@ class MainScreen(Screen[None]):
     def _library_opened(
         self,
         summaries: list[ArticleSummary],
-        total: int,
+        more: bool,
         notices: list[str],
         theme: str | None,
     ) -> None:
@@ -125,10 +136,10 @@ class MainScreen(Screen[None]):
             self.notify(
                 inert(notice), title="Library", severity="warning", timeout=30, markup=False
             )
-        self.loading_rows = total > len(summaries)
+        self.loading_rows = more
         self.article_list.set_summaries(summaries)
         if summaries:
-            self._preview(self.article_list.cursor_summary)
+            self.call_after_refresh(self._preview, self.article_list.cursor_summary)
         else:
             self.reading_view.show_message("Looking for articles…")
         self._update_status()
@@ -152,7 +163,13 @@ class MainScreen(Screen[None]):
         self.query_one("#progress-label", Static).update(
             safe_text(f"{progress.phase.capitalize()} {progress.done:,}/{progress.total:,}")
         )
-        self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
+        bars = self.query(ProgressBar)
+        if bars:
+            bars.first().update(total=max(progress.total, 1), progress=progress.done)
+        else:
+            bar = ProgressBar(id="index-progress", show_eta=False)
+            self.query_one("#progress-row").mount(bar)
+            bar.update(total=max(progress.total, 1), progress=progress.done)
 
     def _scan_batch(self, rows: list[ArticleSummary]) -> None:
         had_rows = self.article_list.counts[1] > 0
@@ -190,7 +207,7 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         shown, total = self.article_list.counts
         if self.loading_rows and total:
-            parts = [f"loading {total:,}+ articles…"]
+            parts = [f"loading articles ({total:,} so far)…"]
         else:
             parts = [f"{shown:,} of {total:,} articles"]
         parts.append(f"by {SORT_NAMES[self.sort_key]}")
@@ -363,6 +380,8 @@ class MainScreen(Screen[None]):
         self.links.show_picker(self.reading_view.links)
 
     def action_show_skipped(self) -> None:
+        from reader.ui.screens.skipped import SkippedScreen
+
         self.app.push_screen(SkippedScreen(self.session))
 
     def action_rescan(self) -> None:
