@@ -337,9 +337,9 @@ class MainScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
-        if filter_input.value:
+        if filter_input.value or filter_input.has_focus:
             filter_input.value = ""
-        self.article_list.focus()
+            self.article_list.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
