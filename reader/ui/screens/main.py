@@ -43,6 +43,8 @@ class MainScreen(Screen[None]):
         Binding("u", "toggle_read", "Read/unread", id="toggle-read", show=False),
         Binding("w", "toggle_full_width", "Full width", id="full-width", show=False),
         Binding("o", "show_links", "Links", id="links", show=False),
+        # Reached only when the reading pane has focus (the list's own enter opens an article).
+        Binding("enter", "show_links", "Follow a link", id="follow-link", show=False),
         Binding("S", "show_skipped", "Skipped files", id="skipped", show=False),
         Binding("R", "rescan", "Rescan", id="rescan", show=False),
     ]
