@@ -22,6 +22,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import attrgetter
 from typing import Any, overload
@@ -105,6 +106,39 @@ def _haystack(folded_title: str, summary: ArticleSummary) -> str:
     return _FIELD_SEPARATOR.join((folded_title, *author_and_tags))
 
 
+def _matching(
+    hays: Sequence[str], words: tuple[str, ...], positions: list[int] | None
+) -> list[int]:
+    """Positions whose haystack holds every word (only among `positions` when given)."""
+    for word in sorted(words, key=len, reverse=True):  # longest is most selective
+        if positions is None:
+            positions = [index for index, hay in enumerate(hays) if word in hay]
+        else:
+            positions = [index for index in positions if word in hays[index]]
+    return positions or []
+
+
+@dataclass(frozen=True)
+class FilterJob:
+    """A query to match in a worker thread against a snapshot of the haystacks."""
+
+    query: str
+    words: tuple[str, ...]
+    order: list[int] = field(repr=False)  # Textual's @work repr()s its arguments
+    hay: dict[int, str] = field(repr=False)
+    hays: list[str] | None = field(repr=False)
+    base: list[int] | None = field(repr=False)
+    generation: int = 0
+
+    def run(self) -> tuple[list[str], list[int]] | None:
+        """(haystacks in order, matching positions); None if the rows changed under it."""
+        try:
+            hays = self.hays or list(map(self.hay.__getitem__, self.order))
+        except KeyError:
+            return None
+        return hays, _matching(hays, self.words, self.base)
+
+
 def _refines(new: tuple[str, ...], old: tuple[str, ...]) -> bool:
     """Whether every row matching `new` also matches `old`, so `new` can filter `old`'s result."""
     return bool(old) and all(any(word in longer for longer in new) for word in old)
@@ -154,6 +188,8 @@ class ArticleListing:
         self._words: tuple[str, ...] = ()
         self._positions: list[int] | None = None
         """Ascending positions in the current order that match the query; None when all do."""
+        self._generation = 0
+        """Bumped whenever rows, order or query change: a worker's stale result is refused."""
         self.set_all(summaries)
 
     # -- reading ------------------------------------------------------------------------------
@@ -208,26 +244,51 @@ class ArticleListing:
         # A query that extends the previous one can only drop rows: check the survivors only.
         base = self._positions if _refines(words, self._words) else None
         self._words = words
+        self._generation += 1
         self._positions = self._filter(base)
 
     def _filter(self, positions: list[int] | None) -> list[int] | None:
         """Positions in the current order whose haystack holds every query word."""
         if not self._words:
             return None
+        return _matching(self._current_hays(), self._words, positions)
+
+    def _current_hays(self) -> list[str]:
+        """Haystacks in the current order; a new list after every change, never mutated."""
         if self._order_hays is None:
             self._order_hays = list(map(self._hay.__getitem__, self._order()))
-        hays = self._order_hays
-        for word in sorted(self._words, key=len, reverse=True):  # longest is most selective
-            if positions is None:
-                positions = [index for index, hay in enumerate(hays) if word in hay]
-            else:
-                positions = [index for index in positions if word in hays[index]]
-        return positions
+        return self._order_hays
 
     def _refilter(self) -> None:
         """Filter from scratch: the order changed under the current result."""
+        self._generation += 1
         self._order_hays = None
         self._positions = self._filter(None)
+
+    # -- filtering off the event loop -----------------------------------------------------------
+
+    def start_query(self, query: str) -> FilterJob | None:
+        """Prepare `query` to be matched in a worker thread (`FilterJob.run`).
+
+        Returns None when the query took effect at once (cleared, or the same words).
+        """
+        words = query_words(query)
+        if not words or words == self._words:
+            self.query = query
+            return None
+        base = self._positions if _refines(words, self._words) else None
+        order = self._order()
+        hays = self._order_hays
+        return FilterJob(query, words, list(order), self._hay, hays, base, self._generation)
+
+    def finish_query(self, job: FilterJob, result: tuple[list[str], list[int]] | None) -> bool:
+        """Adopt a worker's result; False when the rows changed meanwhile (run it again)."""
+        if result is None or job.generation != self._generation:
+            return False
+        self._generation += 1
+        self._order_hays, positions = result
+        self._query, self._words, self._positions = job.query, job.words, positions
+        return True
 
     def _order(self, key: SortKey | None = None) -> list[int]:
         """Row ids in an order (the current one by default), sorted the first time it is used."""

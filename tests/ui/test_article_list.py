@@ -275,3 +275,27 @@ async def test_a_list_filled_and_sorted_before_mounting_shows_its_rows() -> None
         assert articles.cursor_row == 2  # the cursor kept its article through the sort
         highlighted = app.last(ArticleList.Highlighted)
         assert isinstance(highlighted, ArticleList.Highlighted) and highlighted.summary.id == 1
+
+
+async def test_large_list_filters_in_a_worker_and_keeps_up_with_new_rows() -> None:
+    rows = [summary(i, f"Article {i}", day=1 + i % 28) for i in range(30_000)]
+    rows.append(summary(30_000, "The needle in the haystack", day=1))
+    app = ListHost(rows)
+    async with app.run_test(size=(100, 30)) as pilot:
+        articles = app.query_one(ArticleList)
+        articles.filter("needle")
+        assert articles.filter_text == "needle"
+        for _ in range(100):
+            if articles.counts == (1, 30_001):
+                break
+            await pilot.pause(0.02)
+        assert [row.title for row in articles.rows] == ["The needle in the haystack"]
+        # Rows arriving while a match runs: the filter is applied to them too.
+        articles.filter("needles")
+        articles.upsert([summary(40_000, "More needles", day=2)])
+        for _ in range(100):
+            if [row.title for row in articles.rows] == ["More needles"]:
+                break
+            await pilot.pause(0.02)
+        assert [row.title for row in articles.rows] == ["More needles"]
+        assert articles.counts == (1, 30_002)

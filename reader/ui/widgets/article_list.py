@@ -18,7 +18,7 @@ from typing import ClassVar, NamedTuple
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.core.listing import ArticleListing, SortKey
+from reader.core.listing import ArticleListing, FilterJob, SortKey
 from reader.core.models import ArticleSummary
 from reader.core.sanitize import ELLIPSIS, safe_text
 
@@ -34,6 +34,8 @@ UNREAD_MARK = "●"
 NOTES_MARK = "✎"
 GAP = "  "
 STRIP_CACHE_SIZE = 256
+SYNC_FILTER_ROWS = 20_000
+"""Below this many articles filtering is instant enough to run on the event loop."""
 """Drawn rows kept: a few screens, so paging back and forth and cursor moves draw two rows."""
 
 
@@ -192,6 +194,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._cursor = 0
         self._highlighted_id: int | None = None
         self._posted_counts: tuple[int, int] | None = None
+        self._pending_query = ""
+        self._filter_job: FilterJob | None = None
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -230,7 +234,7 @@ class ArticleList(ScrollView, can_focus=True):
     @property
     def filter_text(self) -> str:
         """The current filter query (not `query`: that is Textual's DOM query)."""
-        return self._listing.query
+        return self._pending_query
 
     def set_summaries(self, summaries: Iterable[ArticleSummary]) -> None:
         """Show these articles instead of the current ones, keeping the cursor's article."""
@@ -277,8 +281,32 @@ class ArticleList(ScrollView, can_focus=True):
         """Show only articles matching every word of `query` (title, author, tags).
 
         The cursor stays on its article when that is still shown, else goes to the first row.
+        A large list is matched in a worker thread, so typing never waits on it.
         """
-        self._change(lambda: setattr(self._listing, "query", query))
+        self._pending_query = query
+        if self._listing.total < SYNC_FILTER_ROWS or not self.is_mounted:
+            self._change(lambda: setattr(self._listing, "query", query))
+            return
+        job = self._listing.start_query(query)
+        if job is None:
+            self._change(lambda: None)
+        else:
+            self._filter_job = job
+            self._match_in_worker(job)
+
+    @work(thread=True, exclusive=True, group="article-list-filter")
+    def _match_in_worker(self, job: FilterJob) -> None:
+        result = job.run()
+        self.app.call_from_thread(self._matched, job, result)
+
+    def _matched(self, job: FilterJob, result: tuple[list[str], list[int]] | None) -> None:
+        if job is not self._filter_job:
+            return  # a newer keystroke's job is on its way
+        self._filter_job = None
+        if not self._listing.finish_query(job, result):
+            self.filter(job.query)  # the rows changed meanwhile: match again
+            return
+        self._change(lambda: None)
 
     def select_id(self, article_id: int) -> bool:
         """Put the cursor on an article; False when it is unknown or filtered out."""
