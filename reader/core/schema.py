@@ -141,12 +141,42 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: notes and highlights. RESTRICT: an article row with notes can never be deleted, so
+    # deleting one (by a purge or by hand) fails loudly instead of taking the notes with it.
+    """
+    CREATE TABLE notes (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE RESTRICT,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1  -- optimistic concurrency: bumped by every save
+    );
+    CREATE INDEX notes_updated ON notes(updated_at);
+    CREATE TABLE highlights (
+        id TEXT PRIMARY KEY,                -- uuid4: survives export and import
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE RESTRICT,
+        quote TEXT NOT NULL,
+        prefix TEXT NOT NULL DEFAULT '',
+        suffix TEXT NOT NULL DEFAULT '',
+        start_offset INTEGER NOT NULL,      -- into the article's Document.text
+        end_offset INTEGER NOT NULL,
+        orphaned INTEGER NOT NULL DEFAULT 0, -- could not be placed in the current text
+        color TEXT NOT NULL DEFAULT 'yellow',
+        comment TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        deleted_at TEXT                     -- soft delete: undo clears it
+    );
+    CREATE INDEX highlights_article ON highlights(article_id, start_offset);
+    CREATE INDEX highlights_updated ON highlights(updated_at);
+    """,
 ]
 
 CORE_TABLES = frozenset({"articles", "reading_state", "settings"})
 """Tables every version of reader's database has; without them a file is someone else's."""
 
-USER_DATA_TABLES: tuple[str, ...] = ("reading_state",)
+USER_DATA_TABLES: tuple[str, ...] = ("reading_state", "notes", "highlights")
 """Tables keyed by article id that hold what the user made; a missing article with a row in
 any of them is kept (and follows its file if it reappears). Notes add theirs here."""
 
