@@ -134,3 +134,80 @@ def make_hostile_library(root: Path) -> dict[str, str]:
     os.close(fd)
     expected[os.fsdecode(NON_UTF8_NAME)] = 'article: title "Non-UTF-8 name"'
     return expected
+
+
+# -- display attacks: markup and terminal control sequences in everything the app shows ------
+
+OSC_TITLE = f"{ESC}]0;pwned-title{BEL}"
+"""OSC 0: would set the terminal (and tmux pane) title to "pwned-title"."""
+OSC_CLIPBOARD = f"{ESC}]52;c;cm0gLXJmIH4K{BEL}"
+"""OSC 52: would put "rm -rf ~" on the clipboard (tmux: a paste buffer)."""
+CSI_CLEAR = f"{ESC}[2J{ESC}[31m"
+DCS = f"{ESC}Pq#0;2;0;0;0{ESC}\\"
+C1_CSI = "\x9b31m"
+C1_OSC = "\x9d0;c1-title\x9c"
+BIDI = "\u202egnp.exe"
+CONTROLS = f"{OSC_TITLE}{OSC_CLIPBOARD}{CSI_CLEAR}{DCS}{C1_CSI}{C1_OSC}{BIDI}\x7f"
+"""Every control-sequence attack in one string."""
+
+
+def click_markup(data_dir: Path) -> list[str]:
+    """Content markup that would run an action if a widget parsed it (one per escape trick)."""
+    target = str(data_dir).replace("'", "")
+    return [
+        f"[@click=app.screenshot('owned.svg','{target}')]Read me[/]",
+        "[ @click=app.quit]Quit me[/]",
+        "[$accent @click=app.quit]Accent me[/]",
+        "[@click=app.bell]Ring[/] [bold]bold[/bold]",
+    ]
+
+
+def make_display_library(root: Path, data_dir: Path) -> dict[str, str]:
+    """Articles whose titles, bodies, authors, tags, links and names carry markup and controls.
+
+    Returns {file name: a word that appears in its title}, to find each row again.
+    `data_dir` is where a screenshot action hidden in the markup would write.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    click, quit_, accent, bell = click_markup(data_dir)
+    yaml_title = json.dumps(f"Alpha {click} {CONTROLS}")
+    front = (
+        f"---\ntitle: {yaml_title}\n"
+        # YAML's own escapes make new control characters after any byte filter.
+        f'author: "{quit_} \\e]0;yaml-author\\a \\e]52;c;eWFtbA==\\a"\n'
+        f"tags: [{json.dumps(accent)}, {json.dumps(CONTROLS)}]\n"
+        f'summary: "\\x1b[2J"\n---\n'
+        f"# Heading {bell} {OSC_TITLE}\n\n"
+        f"Body {click} and {CONTROLS} text.\n\n"
+        f"- item {quit_} {C1_CSI}\n\n"
+        f"> quote {accent} {OSC_CLIPBOARD}\n\n"
+        f"```\ncode {click} {CSI_CLEAR} {DCS}\n```\n\n"
+        f"| a | b |\n|---|---|\n| {accent} | {OSC_TITLE} |\n\n"
+        "Links: [script](javascript:alert(1)), [encoded](%66ile:///etc/passwd), "
+        "[zero](/dev/zero), [osc](%1b]0;link-title%07), "
+        "[clip](https://example.com/%1b]52;c;bGluaw==%07), "
+        "[sibling](beta.txt).\n\n"
+        "![remote image](http://127.0.0.1:9/tracker.png)\n"
+    )
+    names: dict[str, str] = {}
+    _write(root, "alpha.md", front)
+    names["alpha.md"] = "Alpha"
+    _write(root, "beta.txt", f"Beta {quit_} {CONTROLS}\n\nPlain body {click} {CONTROLS}.\n")
+    names["beta.txt"] = "Beta"
+    html = (
+        "<html><head><title>Gamma &#27;]0;html-title&#7; &#x1b;]52;c;aHRtbA==&#x7; "
+        f"{accent} &#x9b;31m &#x202e;</title></head><body><article><h1>Gamma</h1>"
+        f"<p>Paragraph &#27;[2J {click} &#x1b;P1$r&#x1b;\\ with enough words to be kept as "
+        "the article text by the extractor, and then some more words follow here.</p>"
+        f'<p>Another <a href="%1b]0;a-title%07">link</a> and <a href="jav&#x09;ascript:x">'
+        "script</a> paragraph with yet more words so that it is kept.</p>"
+        "</article></body></html>"
+    )
+    _write(root, "gamma.html", html)
+    names["gamma.html"] = "Gamma"
+    # File names: markup (no "/" allowed, so unclosed tags) and control characters.
+    _write(root, "[@click=app.quit]Delta.md", "Just a paragraph, no heading.\n")
+    names["[@click=app.quit]Delta.md"] = "paragraph"
+    _write(root, f"Epsilon {ESC}]0;name-title{BEL}.txt", "\n")  # blank: skipped, name shown
+    _write(root, f"[ @click=app.quit]Zeta{ESC}[2J\u202e.md", "")  # empty: skipped, name shown
+    return names
