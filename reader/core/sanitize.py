@@ -46,6 +46,7 @@ def _build_table() -> dict[int, str]:
 
 _TABLE = _build_table()
 _SINGLE_LINE_TABLE = {**_TABLE, ord("\t"): " ", ord("\n"): " ", ord("\r"): " "}
+_MULTI_LINE_TABLE = {code: char for code, char in _TABLE.items() if chr(code) not in "\t\n"}
 
 
 def _is_unsafe(char: str) -> bool:
@@ -58,15 +59,20 @@ def inert(value: object, *, single_line: bool = True, limit: int | None = MAX_DI
 
     Args:
         value: Anything; non-strings are converted with `str()`.
-        single_line: Fold tabs and newlines to spaces (titles, names, toasts).
+        single_line: Fold tabs and newlines to spaces (titles, names, toasts); otherwise
+            keep them (a CR is shown as a symbol: it would move the cursor).
         limit: Cut to this many characters with an ellipsis; None for no bound.
     """
     text = value if isinstance(value, str) else str(value)
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + ELLIPSIS
-    text = text.translate(_SINGLE_LINE_TABLE if single_line else _TABLE)
+    cut = limit is not None and len(text) > limit
+    if limit is not None:
+        text = text[: max(limit, 0)]  # no character shrinks below one, so this is enough
+    text = text.translate(_SINGLE_LINE_TABLE if single_line else _MULTI_LINE_TABLE)
     if not text.isprintable():
         text = "".join(_visible(ch) if _is_unsafe(ch) else ch for ch in text)
+    # The bound is on what is drawn: one unsafe character may become eight ("<U+202E>").
+    if limit is not None and (cut or len(text) > limit):
+        text = text[: limit - 1] + ELLIPSIS if limit > 0 else ""
     return text
 
 
