@@ -161,4 +161,4 @@ def test_anchoring_a_megabyte_article_is_quick() -> None:
     elapsed = time.perf_counter() - began
     assert located is not None and not located.exact
     assert edited[located.start : located.end].endswith(anchor.quote[-30:])
-    assert elapsed < 1.0
+    assert elapsed < 3.0  # 0.3 s measured; the bound catches a pathological slowdown

@@ -37,6 +37,7 @@ from reader.core.schema import now
 
 if TYPE_CHECKING:
     from reader.core.notes.importer import ImportReport
+    from reader.core.store import Store
 
 NOTES_VERSION = 2
 """The schema version that added notes and highlights."""
@@ -81,10 +82,10 @@ class NotesStore(HighlightWrites):
 
     @classmethod
     def for_store(
-        cls, store: object, *, on_change: Callable[[NoteChange], None] | None = None
+        cls, store: Store, *, on_change: Callable[[NoteChange], None] | None = None
     ) -> NotesStore:
         """Notes on the database an open `Store` already created and migrated."""
-        return cls(Path(getattr(store, "path")), on_change=on_change)  # noqa: B009
+        return cls(store.path, on_change=on_change)
 
     @classmethod
     def open_readonly(cls, data_dir: Path) -> NotesStore:
@@ -187,9 +188,7 @@ class NotesStore(HighlightWrites):
 
     def iter_note_documents(self, article_id: int | None = None) -> Iterator[NoteDocument]:
         """What search should index: non-empty notes and live highlights' comments."""
-        where, params = "WHERE 1", ()
-        if article_id is not None:
-            where, params = "WHERE article_id = ?", (article_id,)
+        where, params = "WHERE (? IS NULL OR article_id = ?)", (article_id, article_id)
         with self.db.read("read the notes") as conn:
             notes = conn.execute(f"SELECT article_id, text FROM notes {where}", params).fetchall()
             comments = conn.execute(
