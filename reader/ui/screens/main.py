@@ -6,6 +6,8 @@ results into calls on the two widgets; the widgets only draw and report what hap
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +23,9 @@ from reader.core.session import FIRST_SCREEN_ROWS, LibrarySession
 from reader.ui.link_actions import LinkHandler
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
-from reader.ui.widgets.reading_view import ReadingView
+
+if TYPE_CHECKING:
+    from reader.ui.widgets.reading_view import ReadingView
 
 SORT_ORDER = (SortKey.DATE, SortKey.TITLE, SortKey.RECENT, SortKey.PATH)
 SORT_NAMES = {
@@ -61,6 +65,8 @@ class MainScreen(Screen[None]):
         self._position_timer = None
         self._preview_timer = None
         self.links = LinkHandler(self)
+        self._reader: ReadingView | None = None
+        self._reader_message = "Opening the library…"
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -68,7 +74,8 @@ class MainScreen(Screen[None]):
                 yield Input(placeholder="Filter by title, author, tag  (f)", id="filter")
                 yield ArticleList(id="articles")
                 yield Static(id="list-status")
-            yield ReadingView(id="reading")
+            # The reading view is mounted after the first paint: the list shows sooner.
+            yield Vertical(id="reading-slot")
         with Horizontal(id="progress-row"):  # the bar is mounted when a scan has work to show
             yield Static("Indexing", id="progress-label")
         yield KeyBar(id="keys")
@@ -79,20 +86,36 @@ class MainScreen(Screen[None]):
 
     @property
     def reading_view(self) -> ReadingView:
-        return self.query_one(ReadingView)
+        assert self._reader is not None, "the reading view is mounted after the first paint"
+        return self._reader
 
     def on_mount(self) -> None:
-        self.reading_view.measure = self.session.settings.measure
         self.article_list.focus()
+        self.call_after_refresh(self._mount_reader)
         preloaded = self.session.preloaded
-        if preloaded is None:
-            self.reading_view.show_message("Opening the library…")
-        else:
+        if preloaded is not None:
             more = len(preloaded.summaries) >= FIRST_SCREEN_ROWS
             self._library_opened(preloaded.summaries, more, preloaded.notices, preloaded.theme)
         self._update_status()
         # After the first paint: the worker's 100,000-row load would compete for the GIL.
         self.call_after_refresh(self._open_library)
+
+    async def _mount_reader(self) -> None:
+        from reader.ui.widgets.reading_view import ReadingView
+
+        reader = ReadingView(id="reading")
+        reader.measure = self.session.settings.measure
+        await self.query_one("#reading-slot").mount(reader)
+        self._reader = reader
+        reader.show_message(self._reader_message)
+        if self.article_list.cursor_summary is not None:
+            self._preview(self.article_list.cursor_summary)
+
+    def _show_message(self, text: str) -> None:
+        """A notice in the reading pane, or for it once it is mounted."""
+        self._reader_message = text
+        if self._reader is not None:
+            self._reader.show_message(text)
 
     # -- the library ------------------------------------------------------------------
 
@@ -122,7 +145,7 @@ class MainScreen(Screen[None]):
 
     def _library_failed(self, message: str) -> None:
         self.scanning = False
-        self.reading_view.show_message(f"The library could not be opened: {message}")
+        self._show_message(f"The library could not be opened: {message}")
         self.notify(inert(message), title="Library", severity="error", timeout=30, markup=False)
         self._update_status()
 
@@ -141,9 +164,10 @@ class MainScreen(Screen[None]):
         self.loading_rows = more
         self.article_list.set_summaries(summaries)
         if summaries:
-            self.call_after_refresh(self._preview, self.article_list.cursor_summary)
+            if self._reader is not None:
+                self._preview(self.article_list.cursor_summary)
         else:
-            self.reading_view.show_message("Looking for articles…")
+            self._show_message("Looking for articles…")
         self._update_status()
 
     def _listing_ready(self, listing: ArticleListing) -> None:
@@ -189,7 +213,7 @@ class MainScreen(Screen[None]):
             if summaries:
                 self._preview(self.article_list.cursor_summary)
             else:
-                self.reading_view.show_message("No articles here. Press ? for help.")
+                self._show_message("No articles here. Press ? for help.")
         changes = report.new + report.changed + report.moved + report.removed
         if changes and report.unchanged:
             self.notify(
@@ -237,11 +261,15 @@ class MainScreen(Screen[None]):
         self._update_status()
 
     def _preview(self, summary: ArticleSummary | None) -> None:
+        if self._reader is None:
+            return  # _mount_reader previews the cursor's article
         if summary is not None and (self.current is None or summary.id != self.current.id):
             self._show(summary)
 
     def open_summary(self, summary: ArticleSummary) -> None:
         """Open to read: shown, focused, marked read and recently read."""
+        if self._reader is None:
+            return
         if self.current is None or summary.id != self.current.id:
             self._show(summary)
         self.reading_view.focus()
@@ -288,8 +316,7 @@ class MainScreen(Screen[None]):
 
     # -- reading position ----------------------------------------------------------
 
-    @on(ReadingView.Scrolled)
-    def _reading_scrolled(self, event: ReadingView.Scrolled) -> None:
+    def on_reading_view_scrolled(self, event: ReadingView.Scrolled) -> None:
         if self.current is None:
             return
         self._pending_position = (self.current.id, event.top_offset)
@@ -317,8 +344,7 @@ class MainScreen(Screen[None]):
 
     # -- links ---------------------------------------------------------------------
 
-    @on(ReadingView.LinkActivated)
-    def _link_activated(self, event: ReadingView.LinkActivated) -> None:
+    def on_reading_view_link_activated(self, event: ReadingView.LinkActivated) -> None:
         self.links.activate(event.target)
 
     # -- actions -------------------------------------------------------------------
@@ -329,6 +355,8 @@ class MainScreen(Screen[None]):
             self.open_summary(summary)
 
     def action_switch_pane(self) -> None:
+        if self._reader is None:
+            return
         if self.reading_view.has_focus:
             self.article_list.focus()
         else:
@@ -362,7 +390,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         summary = self.article_list.cursor_summary
-        if self.reading_view.has_focus and self.current is not None:
+        if self._reader is not None and self._reader.has_focus and self.current is not None:
             summary = self.current
         if summary is None:
             return
@@ -376,9 +404,13 @@ class MainScreen(Screen[None]):
         self.session.set_read(article_id, read)
 
     def action_toggle_full_width(self) -> None:
+        if self._reader is None:
+            return
         self.reading_view.full_width = not self.reading_view.full_width
 
     def action_show_links(self) -> None:
+        if self._reader is None:
+            return
         self.links.show_picker(self.reading_view.links)
 
     def action_show_skipped(self) -> None:
