@@ -65,6 +65,18 @@ def _big_table() -> str:
     return "# A long table\n\n| id | name | value |\n|---|---|---|\n" + rows
 
 
+def _make_socket(path: Path) -> bool:
+    """A UNIX socket file at `path`, if the path is short enough for one."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as server:
+        try:
+            server.bind(str(path))
+        except OSError:  # a socket path is limited to about 100 bytes
+            return False
+    return True
+
+
 def make_hostile_library(root: Path) -> dict[str, str]:
     """Build hostile files in `root`; return {file name: what a loader should do with it}.
 
@@ -128,6 +140,14 @@ def make_hostile_library(root: Path) -> dict[str, str]:
 
     (root / "passwd.txt").symlink_to("/etc/passwd")
     expected["passwd.txt"] = "article or skipped (the walker keeps it out of the library)"
+    (root / "zero.md").symlink_to("/dev/zero")
+    expected["zero.md"] = "skipped: a device (the walker: a link to outside the library)"
+    (root / "dangling.md").symlink_to(root / "gone.md")
+    expected["dangling.md"] = "skipped: broken link"
+    (root / "pipe-link.md").symlink_to(root / "x.md")
+    expected["pipe-link.md"] = "skipped: a link to a FIFO, without blocking"
+    if _make_socket(root / "socket.md"):
+        expected["socket.md"] = "skipped: not a regular file (socket), without blocking"
 
     fd = os.open(os.path.join(os.fsencode(root), NON_UTF8_NAME), os.O_WRONLY | os.O_CREAT, 0o644)
     os.write(fd, b"Non-UTF-8 name\n\nThe name is Latin-1 bytes.\n")

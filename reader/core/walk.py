@@ -8,6 +8,7 @@ candidate once and does little else.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -131,9 +132,10 @@ class _Walker:
         real = os.path.realpath(entry.path)
         try:
             info = os.stat(entry.path)
-        except OSError:
+        except OSError as error:
             if self.is_candidate(entry.name):
-                yield Skipped(_path(entry.path), "broken link")
+                loop = error.errno == errno.ELOOP
+                yield Skipped(_path(entry.path), "link loop" if loop else "broken link")
             return
         is_dir = stat.S_ISDIR(info.st_mode)
         if not is_dir and not self.is_candidate(entry.name):
