@@ -46,6 +46,7 @@ async def wait_loaded(pilot: Pilot, app: ReaderApp) -> MainScreen:
     """Until the first scan is over and an article is shown."""
     screen = main_screen(app)
     await wait_until(pilot, lambda: not screen.scanning and screen.current is not None)
+    await wait_until(pilot, lambda: screen.article_text is not None)
     await wait_until(pilot, lambda: screen.reading_view.finished)
     await pilot.pause()
     return screen

@@ -199,6 +199,7 @@ async def test_link_to_another_article_opens_it_in_the_app(library: Path, data_d
         screen = await wait_loaded(pilot, app)
         await pilot.press("f", *"zebra", "enter")
         await wait_until(pilot, lambda: screen.current.title == "Zebra links")
+        await wait_until(pilot, lambda: screen.article_text is not None)
         await wait_until(pilot, lambda: screen.reading_view.finished)
         screen.links.activate(screen.reading_view.links[0].target)
         await wait_until(pilot, lambda: screen.current.title == SEED_1_TITLE)

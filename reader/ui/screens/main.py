@@ -17,10 +17,19 @@ from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.core.listing import ArticleListing, SortKey
-from reader.core.models import ArticleStream, ArticleSummary, ScanProgress, ScanReport, Skipped
+from reader.core.models import (
+    BLOCK_SEPARATOR,
+    ArticleStream,
+    ArticleSummary,
+    ScanProgress,
+    ScanReport,
+    Skipped,
+)
 from reader.core.sanitize import inert, safe_text
 from reader.core.session import FIRST_SCREEN_ROWS, LibrarySession
 from reader.ui.link_actions import LinkHandler
+from reader.ui.screens.notes_mixin import NOTES_BINDINGS, NotesMixin
+from reader.ui.screens.search_mixin import SEARCH_BINDINGS, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
 
@@ -38,8 +47,10 @@ POSITION_SAVE_DELAY = 0.5
 PREVIEW_DELAY = 0.06
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     BINDINGS = [
+        *SEARCH_BINDINGS,
+        *NOTES_BINDINGS,
         Binding("tab", "switch_pane", "Switch pane", id="switch-pane"),
         Binding("f", "focus_filter", "Filter", id="filter"),
         Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
@@ -66,6 +77,8 @@ class MainScreen(Screen[None]):
         self._preview_timer = None
         self.links = LinkHandler(self)
         self._reader: ReadingView | None = None
+        self.article_text: str | None = None
+        """The open article's full text once loaded: what hit and highlight offsets address."""
         self._reader_message = "Opening the library…"
 
     def compose(self) -> ComposeResult:
@@ -76,6 +89,7 @@ class MainScreen(Screen[None]):
                 yield Static(id="list-status")
             # The reading view is mounted after the first paint: the list shows sooner.
             yield Vertical(id="reading-slot")
+            yield from self.compose_notes()
         with Horizontal(id="progress-row"):  # the bar is mounted when a scan has work to show
             yield Static("Indexing", id="progress-label")
         yield KeyBar(id="keys")
@@ -278,7 +292,11 @@ class MainScreen(Screen[None]):
 
     def _show(self, summary: ArticleSummary) -> None:
         self.save_position_now()
+        self.notes_article_leaving()
         self.current = summary
+        self.article_text = None
+        self.search_article_shown(summary)
+        self.notes_article_shown(summary)
         self.reading_view.show_loading()
         self._load_article(summary)
 
@@ -295,12 +313,24 @@ class MainScreen(Screen[None]):
             )
             return
         self.app.call_from_thread(self._begin_article, result, state.position)
+        texts: list[str] = []
         for chunk in result.chunks:
             if worker.is_cancelled:
                 return
+            texts.extend(block.text for block in chunk)
             self.app.call_from_thread(self.reading_view.append_blocks, chunk)
         if not worker.is_cancelled:
             self.app.call_from_thread(self.reading_view.finish)
+            text = BLOCK_SEPARATOR.join(texts)  # the offsets hits and highlights address
+            self.app.call_from_thread(self._article_loaded, summary, text)
+
+    def _article_loaded(self, summary: ArticleSummary, text: str) -> None:
+        """The article is shown in full: search hits and highlights can be placed."""
+        if self.current is None or self.current.id != summary.id:
+            return
+        self.article_text = text
+        self.search_article_loaded(summary, text)
+        self.notes_article_loaded(summary, text)
 
     def _begin_article(self, stream: ArticleStream, position: int) -> None:
         self.reading_view.show_article(self.session.display_path(stream.path), stream.meta)
@@ -337,6 +367,7 @@ class MainScreen(Screen[None]):
 
     def save_position_now(self) -> None:
         """Flush the reading position synchronously (switching article, quitting)."""
+        self.notes_flush()
         if self._pending_position is not None:
             article_id, position = self._pending_position
             self._pending_position = None
