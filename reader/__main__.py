@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reader import __version__
 
-SUBCOMMANDS = ("index",)
+SUBCOMMANDS = ("index", "search", "notes")
 
 DESCRIPTION = """\
 A keyboard-driven reader for a folder of articles (plain text, Markdown, HTML).
@@ -21,6 +21,11 @@ A keyboard-driven reader for a folder of articles (plain text, Markdown, HTML).
   reader [PATH ...]            open the app on these folders/files
                                (default: ./articles if present, else the samples)
   reader index [PATH ...]      build or update the library index, print what changed
+  reader search QUERY [PATH ...] [--limit N] [--json]
+                               ranked full-text search, for scripts
+  reader notes export [--format markdown|json] [--output FILE] [PATH ...]
+  reader notes import FILE     restore notes and highlights from a JSON export
+  reader notes backup [--output FILE]
 
 Keys inside the app: press ? for help, ctrl+p for every command.
 """
@@ -64,6 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reader.cli.index_command import run_index
 
             return run_index(build_index_parser().parse_args(rest))
+        if command == "search":
+            from reader.cli import search_command
+
+            return search_command.run(search_command.build_parser().parse_args(rest))
+        if command == "notes":
+            from reader.cli import notes_command
+
+            return notes_command.run(notes_command.build_parser().parse_args(rest))
     args = build_parser().parse_args(args_list)
     from reader.cli.app_command import run_app
 
