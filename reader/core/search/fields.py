@@ -1,0 +1,125 @@
+"""The index's schema and how an article or a note becomes an index document.
+
+Articles and notes share one index so that one query ranks both; `kind` tells them apart and
+`id` is always the article's id (a note points at its article). `key` is unique per document
+("a:12", "n:7"), so a changed article is replaced without touching its notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import PurePath
+
+import tantivy
+
+from reader.core.models import ArticleSummary
+from reader.core.search import analysis
+
+SCHEMA_VERSION = 1
+"""Bump when the schema or the analysis changes: an index of another version is rebuilt."""
+
+ARTICLE = "article"
+NOTE = "note"
+MAX_FOLDER_DEPTH = 8
+"""Folders above the article beyond this many levels are not searchable with `in:`."""
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("key", tokenizer_name="raw")
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("note_id", stored=True, indexed=True)
+    builder.add_text_field("kind", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", tokenizer_name=analysis.STEMMED)
+    builder.add_text_field("author", tokenizer_name=analysis.STEMMED)
+    builder.add_text_field("body", tokenizer_name=analysis.STEMMED)
+    # Unstemmed words, for complete prefix queries: "runni*" must find "running", whose stem
+    # is "run". Documents only (no positions): a prefix is matched, never part of a phrase.
+    builder.add_text_field("words", tokenizer_name=analysis.FOLDED, index_option="basic")
+    builder.add_text_field("tag", tokenizer_name=analysis.LOWER, index_option="basic")
+    builder.add_text_field("folder", tokenizer_name=analysis.LOWER, index_option="basic")
+    builder.add_date_field("date", stored=True, indexed=True, fast=True)
+    builder.add_bytes_field("path", stored=True)  # os.fsencode: any file name survives
+    # Stored as given (the indexed title and body have spaces between CJK characters).
+    builder.add_bytes_field("shown_title", stored=True)
+    builder.add_bytes_field("text", stored=True)  # for snippets
+    return builder.build()
+
+
+def article_key(article_id: int) -> str:
+    return f"a:{article_id}"
+
+
+def note_key(note_id: int) -> str:
+    return f"n:{note_id}"
+
+
+def article_document(summary: ArticleSummary, text: str) -> tantivy.Document:
+    return _document(article_key(summary.id), summary.id, ARTICLE, text, summary)
+
+
+def note_document(
+    note_id: int, article_id: int, text: str, article: ArticleSummary | None
+) -> tantivy.Document:
+    doc = _document(note_key(note_id), article_id, NOTE, text, article)
+    doc.add_integer("note_id", note_id)
+    return doc
+
+
+def _document(
+    key: str, article_id: int, kind: str, text: str, summary: ArticleSummary | None
+) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("key", key)
+    doc.add_integer("id", article_id)
+    doc.add_text("kind", kind)
+    body = analysis.spaced(text)
+    doc.add_text("body", body)
+    doc.add_text("words", body)
+    doc.add_bytes("text", _utf8(text))
+    if summary is not None:
+        _add_summary(doc, summary)
+    return doc
+
+
+def _add_summary(doc: tantivy.Document, summary: ArticleSummary) -> None:
+    title = analysis.spaced(summary.title)
+    doc.add_text("title", title)
+    doc.add_bytes("shown_title", _utf8(summary.title))
+    doc.add_text("words", title)
+    if summary.author:
+        doc.add_text("author", analysis.spaced(summary.author))
+    for tag in summary.tags:
+        if tag:
+            doc.add_text("tag", tag)
+    for folder in folders_of(summary.path):
+        doc.add_text("folder", folder)
+    if summary.date is not None:
+        doc.add_date("date", utc(summary.date))
+    doc.add_bytes("path", os.fsencode(summary.path))
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "replace")
+
+
+def folders_of(path: PurePath) -> list[str]:
+    """What `in:` matches: every folder above `path` by name, and every run of them ("a/b").
+
+    The library root's own name is among them; so, harmlessly, are the folders above it.
+    """
+    names = [_utf8(name.lower()).decode() for name in path.parent.parts[1:]]
+    names = names[-MAX_FOLDER_DEPTH:]
+    return [
+        "/".join(names[start:end])
+        for start in range(len(names))
+        for end in range(start + 1, len(names) + 1)
+    ]
+
+
+def utc(when: dt.datetime) -> dt.datetime:
+    """A naive date is taken as UTC; an aware one converted."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)

@@ -1,0 +1,252 @@
+"""Where a query's words are in a text: for highlights, snippets, and n/N jumps.
+
+The reading view highlights hits in the rendered text, so they are found here, in Python,
+with the index's own rules: case and accents folded, a word matching its stemmed forms
+(`killers` also lights up "killer"), CJK words as runs of their characters. Each term becomes
+a regular expression that finds candidates cheaply (the letters of the stem, any accent, any
+case), and every candidate is checked with the index's analyzer, so a hit here is a word the
+index matched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from reader.core.search import analysis
+from reader.core.search.query import Term, TermKind, parse
+
+MAX_TOKENS = 32
+"""Longest phrase matched (and searched): tokens beyond are dropped."""
+
+_WORD = r"[^\W_]"
+_BOUNDARY = r"(?:(?<![^\W_].)|(?<=[^\x00-\u10ff].))"
+"""Not after a letter or digit, except one that may be CJK (`_check` looks closer). A
+class of exactly the CJK ranges would be exact, but costs 3 ms to compile on every keystroke."""
+_SEPARATOR = r"[\W_]+"
+_CJK_SEPARATOR = r"[\W_]*"
+_OVERLAP = 400
+_LATIN = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
+
+Span = tuple[int, int]
+
+
+@cache
+def _variants() -> dict[str, str]:
+    """ASCII letter → every Latin letter that folds to it (é, È, ø … for e, o)."""
+    groups: dict[str, list[str]] = {}
+    for code in _LATIN:
+        char = chr(code)
+        folded = analysis.fold_of(char)
+        if len(folded) == 1 and folded.isascii() and folded.isalpha():
+            groups.setdefault(folded, []).append(char)
+    return {letter: "".join(chars) for letter, chars in groups.items()}
+
+
+def _char_class(char: str, *, case_sensitive: bool = False) -> str:
+    """A regex for `char` with any accent and, unless case_sensitive, any case.
+
+    Cases are spelled out rather than left to re.IGNORECASE: a pattern that starts with a
+    plain character set lets `re` skip ahead to candidates instead of trying every position.
+    """
+    base = unicodedata.normalize("NFKD", char)[:1] if char.isalpha() else char
+    letter = base.lower()
+    if letter.isascii() and letter.isalpha():
+        options = letter + letter.upper() + _variants().get(letter, "")
+    else:
+        options = char + char.lower() + char.upper()
+    if case_sensitive:
+        options = "".join(c for c in options if c.isupper() == char.isupper()) or char
+    options = "".join(dict.fromkeys(options))
+    return re.escape(options) if len(options) == 1 else f"[{re.escape(options)}]"
+
+
+def _literal(text: str) -> str:
+    return "".join(_char_class(char) for char in text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    """One token of a term and how a candidate word is checked against it."""
+
+    kind: str  # "stem", "fold", "prefix" or "cjk"
+    text: str
+
+    def pattern(self, *, starts: bool = False) -> str:
+        """The regex for this token; `starts`: it begins the hit, so check the word boundary
+        (after the first letter, which lets `re` skip straight to candidates)."""
+        if self.kind == "cjk":
+            return re.escape(self.text)
+        # A stem may differ from its words in the last letter (happy → happi): anchor on the
+        # rest, and let the analyzer decide.
+        anchor = self.text[:-1] if self.kind == "stem" and len(self.text) > 2 else self.text
+        boundary = _BOUNDARY if starts else ""
+        return f"({_char_class(anchor[0])}{boundary}{_literal(anchor[1:])}{_WORD}*)"
+
+    def accepts(self, word: str) -> bool:
+        if self.kind == "stem":
+            return analysis.stem_of(word) == self.text
+        if self.kind == "fold":
+            return analysis.fold_of(word) == self.text
+        if self.kind == "prefix":
+            return analysis.fold_of(word).startswith(self.text)
+        return True
+
+
+def _tokens(text: str, kind: str) -> list[_Token]:
+    words = analysis.stems(text) if kind == "stem" else analysis.folds(text)
+    return [
+        _Token("cjk" if analysis.CJK_CHAR.fullmatch(word) else kind, word)
+        for word in words[:MAX_TOKENS]
+    ]
+
+
+def term_tokens(term: Term) -> list[list[_Token]]:
+    """The token sequences that count as a hit for `term` (two when it is being typed)."""
+    if term.kind is TermKind.PREFIX:
+        tokens = _tokens(term.text, "fold")
+        if tokens and tokens[-1].kind == "fold":
+            tokens[-1] = _Token("prefix", tokens[-1].text)
+        return [tokens] if tokens else []
+    sequences = [_tokens(term.text, "stem")]
+    if term.typed:
+        sequences += term_tokens(Term(term.text, TermKind.PREFIX, term.field))
+    return [tokens for tokens in sequences if tokens]
+
+
+class _Pattern:
+    """One token sequence as a regex, plus the checks a regex cannot do cheaply.
+
+    The regex finds candidates; `_check` confirms each word with the index's analyzer and
+    the word boundaries next to CJK characters (which `re` counts as word characters).
+    """
+
+    def __init__(self, tokens: tuple[_Token, ...]) -> None:
+        parts: list[str] = []
+        for index, token in enumerate(tokens):
+            if index:
+                cjk = token.kind == "cjk" or tokens[index - 1].kind == "cjk"
+                parts.append(_CJK_SEPARATOR if cjk else _SEPARATOR)
+            parts.append(token.pattern(starts=not index))
+        self.regex = re.compile("".join(parts))
+        self.checked = [token for token in tokens if token.kind != "cjk"]
+        self.word_start = tokens[0].kind != "cjk"
+        self.word_end = tokens[-1].kind != "cjk"
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+        end = len(text) if end is None else end
+        search = self.regex.search
+        while match := search(text, start, end):
+            span = self._check(text, match)
+            if span is None:
+                start = match.start() + 1  # a real hit may start inside a rejected one
+            else:
+                yield span
+                start = span[1]
+
+    def _check(self, text: str, match: re.Match[str]) -> Span | None:
+        """The hit's span if every word is one the index would match here, else None."""
+        begin, finish = match.span()
+        if self.word_start and begin and _is_word_char(text[begin - 1]):
+            return None
+        last = len(self.checked) - 1
+        for index, (token, word) in enumerate(zip(self.checked, match.groups(), strict=True)):
+            cjk = analysis.CJK_CHAR.search(word)
+            if cjk is not None:  # CJK characters are words of their own
+                if index < last or not self.word_end:
+                    return None
+                word = word[: cjk.start()]
+                finish = match.start(index + 1) + cjk.start()
+            if not token.accepts(word):
+                return None
+        return begin, finish
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() and analysis.CJK_CHAR.match(char) is None
+
+
+@lru_cache(maxsize=256)
+def _pattern(tokens: tuple[_Token, ...]) -> _Pattern:
+    return _Pattern(tokens)
+
+
+class Matcher:
+    """Finds the hits of a set of terms in texts."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        sequences = [tokens for term in terms for tokens in term_tokens(term)]
+        unique = dict.fromkeys(tuple(tokens) for tokens in sequences)
+        # Prefixes first: they tend to hit early, which bounds the search for the rest.
+        ordered = sorted(unique, key=lambda tokens: tokens[-1].kind != "prefix")
+        self._patterns = [_pattern(tokens) for tokens in ordered]
+
+    def __bool__(self) -> bool:
+        return bool(self._patterns)
+
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
+        """Every hit in `text[start:end]`, in order; overlapping hits are merged."""
+        found = sorted(span for p in self._patterns for span in p.finditer(text, start, end))
+        return _merge(found)
+
+    def first(self, text: str) -> Span | None:
+        """The earliest hit, or None. Cheap when a hit comes early in a long text: it looks
+        in growing windows, and past the first hit found no pattern looks further."""
+        start, size = 0, 4096
+        while start < len(text):
+            end = min(len(text), start + size)
+            best: Span | None = None
+            for pattern in self._patterns:
+                stop = end if best is None else best[0] + 1
+                reach = min(len(text), stop + _OVERLAP)  # a phrase may run past the window
+                span = next(pattern.finditer(text, start, reach), None)
+                if span and span[0] < stop and (span[1] < reach or reach == len(text)):
+                    best = span
+            if best is not None:
+                return best
+            start, size = end, size * 4
+        return None
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def find_hits(query: str, text: str, *, typing: bool = False) -> list[Span]:
+    """Every place in `text` where a positive word, phrase or prefix of `query` occurs.
+
+    Args:
+        query: a search box query (filters and exclusions are ignored here).
+        text: the article's text (`Document.text`); spans are offsets into it.
+        typing: the query's last word is unfinished, so it also matches as a prefix.
+    """
+    return Matcher(parse(query, typing=typing).positive_terms).spans(text)
+
+
+def find_in_text(needle: str, text: str) -> list[Span]:
+    """Find-in-article: `needle` literally, accents ignored, case ignored unless it has capitals.
+
+    Runs of whitespace in `needle` match any run of whitespace (a phrase across a line break).
+    """
+    needle = needle.strip()
+    if not needle:
+        return []
+    case_sensitive = any(char.isupper() for char in needle)
+    parts: list[str] = []
+    for char in needle:
+        if char.isspace():
+            if parts and parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        else:
+            parts.append(_char_class(char, case_sensitive=case_sensitive))
+    return [match.span() for match in re.finditer("".join(parts), text)]
