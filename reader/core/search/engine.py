@@ -96,7 +96,7 @@ class SearchIndex:
         summaries = store.summaries()
         with self._lock:
             writer = self._writer_locked()
-            writer.delete_documents_by_term("kind", fields.ARTICLE)
+            _delete(writer, "kind", fields.ARTICLE)
             self._add(writer, store, summaries)
             self._commit(writer)
             with contextlib.suppress(OSError):  # an index kept in memory has no directory
@@ -110,7 +110,7 @@ class SearchIndex:
         with self._lock:
             writer = self._writer_locked()
             for article_id in (*changes.removed, *changed):
-                writer.delete_documents_by_term("key", fields.article_key(article_id))
+                _delete(writer, "key", fields.article_key(article_id))
             for start in range(0, len(changed), READ_CHUNK):
                 self._add(writer, store, store.summaries_for(changed[start : start + READ_CHUNK]))
             self._commit(writer)
@@ -127,14 +127,14 @@ class SearchIndex:
         doc = fields.note_document(note_id, article_id, text, article)
         with self._lock:
             writer = self._writer_locked()
-            writer.delete_documents_by_term("key", fields.note_key(note_id))
+            _delete(writer, "key", fields.note_key(note_id))
             writer.add_document(doc)
             self._commit(writer)
 
     def remove_note(self, note_id: int) -> None:
         with self._lock:
             writer = self._writer_locked()
-            writer.delete_documents_by_term("key", fields.note_key(note_id))
+            _delete(writer, "key", fields.note_key(note_id))
             self._commit(writer)
 
     def _add(
@@ -151,7 +151,7 @@ class SearchIndex:
         with self._lock:
             writer = self._writer_locked()
             for article_id in extra:
-                writer.delete_documents_by_term("key", fields.article_key(article_id))
+                _delete(writer, "key", fields.article_key(article_id))
             self._add(writer, store, missing)
             self._commit(writer)
         return bool(missing or extra)
@@ -232,6 +232,12 @@ class SearchIndex:
         """Let go of the writer (and its lock) so another process may write."""
         with self._lock:
             self._writer = None
+
+
+def _delete(writer: tantivy.IndexWriter, name: str, value: str) -> None:
+    # tantivy-py before 0.25 calls it `delete_documents` (now a deprecated alias).
+    delete = getattr(writer, "delete_documents_by_term", None) or writer.delete_documents
+    delete(name, value)
 
 
 def _version(directory: Path) -> int | None:
