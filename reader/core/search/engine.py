@@ -31,8 +31,10 @@ from reader.core.store import Store
 
 INDEX_DIR = "search-index"
 VERSION_FILE = "reader-search-version"
-HEAP_BYTES = 64_000_000
-"""The writer's memory budget; more means fewer, larger segments."""
+HEAP_BYTES = 96_000_000
+"""The writer's memory budget (shared by its threads); more means fewer, larger segments."""
+WRITER_THREADS = 2
+"""Analysis runs in the writer's threads, beside Python building the next documents."""
 READ_CHUNK = 500
 MAX_LIMIT = 1_000
 
@@ -168,7 +170,7 @@ class SearchIndex:
     def _writer_locked(self) -> tantivy.IndexWriter:
         if self._writer is None:
             try:
-                self._writer = self._index.writer(HEAP_BYTES, num_threads=1)
+                self._writer = self._index.writer(HEAP_BYTES, num_threads=WRITER_THREADS)
             except ValueError as error:
                 if "LockBusy" in str(error):
                     raise IndexBusy("another reader is updating the search index") from None
