@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.core.config import Settings
 from reader.core.models import (
@@ -22,6 +23,9 @@ from reader.core.models import (
     Skipped,
 )
 from reader.core.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from reader.core.search import SearchIndex, SearchResults
 
 FIRST_SCREEN_ROWS = 300
 
@@ -44,6 +48,7 @@ class LibrarySession:
         self.settings = settings
         self._store: Store | None = None
         self._lock = threading.Lock()
+        self._search: SearchIndex | None = None
         self.preloaded: Preload | None = None
         """What `preload` fetched before the UI started, taken once by the first screen."""
 
@@ -93,15 +98,71 @@ class LibrarySession:
         progress: Callable[[ScanProgress], None] | None = None,
         on_batch: Callable[[list[ArticleSummary]], None] | None = None,
     ) -> ScanReport:
-        from reader.core.library import scan
+        """Pick up changed files; the search index follows each batch as it is written."""
+        from reader.core.library import ArticleChanges, scan
+
+        index = self.search_index()
+        store = self.store
+        if index is not None:
+            self._sync_search(index)
+
+        def follow(changes: ArticleChanges) -> None:
+            if index is not None:
+                index.apply(store, changes)
 
         return scan(
-            self.store,
+            store,
             self.roots,
             max_bytes=self.settings.max_file_bytes,
             progress=progress,
             on_batch=on_batch,
+            on_change=follow,
         )
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search_index(self) -> SearchIndex | None:
+        """The full-text index (derived data: rebuilt when missing or damaged)."""
+        with self._lock:
+            if self._search is None:
+                from reader.core.search import SearchIndex
+
+                try:
+                    self._search = SearchIndex.open(self.data_dir)
+                except Exception:  # search must never stop the app
+                    return None
+            return self._search
+
+    def _sync_search(self, index: SearchIndex) -> None:
+        """Rebuild the index if it is new or damaged; notes go back in with the articles."""
+        rebuilt = index.needs_rebuild
+        index.sync(self.store)
+        if rebuilt:
+            self.reindex_notes()
+
+    def reindex_notes(self) -> None:
+        index = self.search_index()
+        if index is None:
+            return
+        try:
+            from reader.core.notes import NotesStore
+
+            notes = NotesStore.for_store(self.store)
+            for doc in notes.iter_note_documents():
+                index.index_note(
+                    doc.note_id, doc.article_id, doc.text, article=self.summary(doc.article_id)
+                )
+        except Exception:  # notes stay safe in the database; search is derived
+            return
+
+    def search(self, query: str, *, typing: bool = False, limit: int = 50) -> SearchResults:
+        """Ranked results; empty (with a note) when the index cannot be used."""
+        from reader.core.search import SearchResults, read_ids
+
+        index = self.search_index()
+        if index is None:
+            return SearchResults(0, [], ("search is unavailable: the index could not be opened",))
+        return index.search(query, limit=limit, read_ids=read_ids(self.store), typing=typing)
 
     def display_path(self, path: Path) -> Path:
         """`path` as the user knows it: from its library folder's name down (or as given)."""
@@ -143,6 +204,10 @@ class LibrarySession:
 
     def close(self) -> None:
         with self._lock:
+            if self._search is not None:
+                with contextlib.suppress(Exception):
+                    self._search.close()
+                self._search = None
             if self._store is not None:
                 with contextlib.suppress(Exception):  # closing must never fail the quit
                     self._store.close()

@@ -53,7 +53,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         *NOTES_BINDINGS,
         Binding("tab", "switch_pane", "Switch pane", id="switch-pane"),
         Binding("f", "focus_filter", "Filter", id="filter"),
-        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+        Binding("escape", "escape", "Clear search / filter", id="clear", show=False),
         Binding("s", "cycle_sort", "Sort", id="sort"),
         Binding("u", "toggle_read", "Read/unread", id="toggle-read", show=False),
         Binding("w", "toggle_full_width", "Full width", id="full-width", show=False),
@@ -88,7 +88,10 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
                 yield ArticleList(id="articles")
                 yield Static(id="list-status")
             # The reading view is mounted after the first paint: the list shows sooner.
-            yield Vertical(id="reading-slot")
+            with Vertical(id="reading-slot"):
+                with Vertical(id="search-bars"):
+                    yield Static(id="hit-bar")
+                    yield Input(placeholder="Find in this article", id="find-input")
             yield from self.compose_notes()
         with Horizontal(id="progress-row"):  # the bar is mounted when a scan has work to show
             yield Static("Indexing", id="progress-label")
@@ -396,6 +399,11 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
+    def action_escape(self) -> None:
+        """Clear the search hits if there are any, else the filter."""
+        if not self.clear_hits():
+            self.action_clear_filter()
+
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         if filter_input.value or filter_input.has_focus:
@@ -405,6 +413,14 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.article_list.filter(event.value)
+
+    @on(Input.Changed, "#find-input")
+    def _find_changed(self, event: Input.Changed) -> None:
+        self.find_changed(event)
+
+    @on(Input.Submitted, "#find-input")
+    def _find_submitted(self) -> None:
+        self.find_submitted()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

@@ -213,6 +213,10 @@ class ArticleList(ScrollView, can_focus=True):
         """The current summary of an article, shown or filtered out."""
         return self._listing.get(article_id)
 
+    def index_of_id(self, article_id: int) -> int | None:
+        """The row showing `article_id`, or None when it is filtered out or unknown."""
+        return self._listing.index_of(article_id)
+
     def is_read(self, article_id: int) -> bool:
         summary = self._listing.get(article_id)
         return summary is not None and summary.read

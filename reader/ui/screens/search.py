@@ -1,0 +1,147 @@
+"""The search screen: ranked results over the whole library as you type.
+
+Queries run in a thread worker; a result that arrives after a newer keystroke is dropped, so
+typing never waits on the search and the list always matches the input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.core.sanitize import inert, safe_text
+from reader.core.session import LibrarySession
+
+PLACEHOLDER = 'words  "a phrase"  prefix*  -not  a OR b  title: author: tag: in: is:read after:'
+HIT_STYLE = "bold reverse"
+
+
+@dataclass(frozen=True)
+class SearchChoice:
+    """What the user picked: open this article with these hits highlighted."""
+
+    article_id: int
+    query: str
+    kind: str
+
+
+def snippet_text(snippet: str, spans: tuple[tuple[int, int], ...], style: str = "") -> Text:
+    """A snippet with its hits emphasised; every character made inert, lengths kept."""
+    text = safe_text(snippet, style, limit=None)
+    if len(text.plain) == len(snippet):  # spans address the snippet one char for one
+        for start, end in spans:
+            text.stylize(HIT_STYLE, start, end)
+    return text
+
+
+class SearchScreen(ModalScreen[SearchChoice | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close", id="close-search"),
+        Binding("down", "focus_results", "Results", id="search-results", show=False),
+    ]
+
+    def __init__(self, session: LibrarySession, query: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.initial = query
+        self._serial = 0
+        self._results: list[SearchChoice] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="search"):
+            yield Static(safe_text("Search the library"), classes="dialog-title")
+            yield Input(self.initial, placeholder=PLACEHOLDER, id="search-input")
+            yield Static(id="search-summary")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+        if self.initial:
+            self._search(self.initial, typing=False)
+
+    @on(Input.Changed, "#search-input")
+    def _query_changed(self, event: Input.Changed) -> None:
+        clean = inert(event.value, limit=1_000)
+        if clean != event.value:  # pasted control characters: shown as symbols, never raw
+            event.input.value = clean
+            return
+        self._search(event.value, typing=True)
+
+    @on(Input.Submitted, "#search-input")
+    def _query_submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.highlighted = 0
+            self._choose(0)
+
+    def _search(self, query: str, *, typing: bool) -> None:
+        self._serial += 1
+        if not query.strip():
+            self._show(self._serial, query, None)
+            return
+        self._run(query, typing, self._serial)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run(self, query: str, typing: bool, serial: int) -> None:
+        results = self.session.search(query, typing=typing)
+        self.app.call_from_thread(self._show, serial, query, results)
+
+    def _show(self, serial: int, query: str, found: object) -> None:
+        if serial != self._serial:
+            return  # a newer keystroke's search is on its way
+        summary = self.query_one("#search-summary", Static)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self._results = []
+        if found is None:
+            summary.update(safe_text("Type to search titles, text and notes."))
+            return
+        total, results, notes = found.total, found.results, found.notes  # type: ignore[attr-defined]
+        line = f"{total:,} result{'s' if total != 1 else ''}" if total else "No results"
+        if total > len(results):
+            line += f" (best {len(results)} shown)"
+        if notes:
+            line += " · " + "; ".join(notes)
+        summary.update(safe_text(line))
+        prompts = []
+        for result in results:
+            self._results.append(SearchChoice(result.article_id, query, result.kind))
+            prompts.append(Option(self._prompt(result)))
+        options.add_options(prompts)
+
+    def _prompt(self, result: object) -> Text:
+        title = snippet_text(result.title or "(untitled)", result.title_spans, "bold")  # type: ignore[attr-defined]
+        path = self.session.display_path(result.path)  # type: ignore[attr-defined]
+        date = result.date.strftime("%Y-%m-%d") if result.date else ""  # type: ignore[attr-defined]
+        kind = "✎ note · " if result.kind == "note" else ""  # type: ignore[attr-defined]
+        line = Text.assemble(
+            title,
+            "\n  ",
+            safe_text(f"{kind}{path.parent}{' · ' + date if date else ''}", "dim", limit=200),
+            "\n  ",
+            snippet_text(result.snippet, result.spans),  # type: ignore[attr-defined]
+        )
+        return line
+
+    def action_focus_results(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _result_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        if 0 <= index < len(self._results):
+            self.dismiss(self._results[index])

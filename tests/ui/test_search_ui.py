@@ -1,0 +1,94 @@
+"""Search as a user meets it: type, see ranked results, open one at its hits, n/N, find."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.helpers import app_for, screen_text, wait_loaded, wait_until
+
+SIZE = (130, 40)
+
+
+def write(library: Path, name: str, text: str) -> None:
+    (library / name).write_text(text, encoding="utf-8")
+
+
+async def test_type_see_results_open_at_the_hits_and_step_through_them(
+    library: Path, data_dir: Path
+) -> None:
+    write(
+        library,
+        "otters.md",
+        "---\ntitle: Otters of the river\n---\n\n"
+        + "\n\n".join(f"Paragraph {i} about the river and its otter colony." for i in range(60)),
+    )
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot, app)
+        await pilot.press("slash", *"otter")
+        await wait_until(pilot, lambda: "Otters of the river" in screen_text(app))
+        assert "result" in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.current.title == "Otters of the river")
+        await wait_until(pilot, lambda: len(screen._hits) == 60)
+        await wait_until(pilot, lambda: "1/60" in screen_text(app))
+        text = screen.article_text
+        first = screen._hits[0]
+        assert text[first[0] : first[1]].lower().startswith("otter")
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert "3/60" in screen_text(app)
+        third = screen._hits[2][0]
+        assert screen.reading_view.top_offset <= third  # scrolled to show it
+        await pilot.press("N")
+        await pilot.pause()
+        assert "2/60" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "2/60" not in screen_text(app)
+        assert screen._hits == []
+
+
+async def test_stemming_finds_other_forms_and_a_title_match_ranks_first(
+    library: Path, data_dir: Path
+) -> None:
+    write(library, "body.md", "---\ntitle: Gardening\n---\n\nA story about killers in the hedge.\n")
+    write(library, "title.md", "---\ntitle: The killer next door\n---\n\nNothing else here.\n")
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"killers", "enter")
+        await wait_until(pilot, lambda: app.screen_stack[0].current.title == "The killer next door")
+
+
+async def test_find_in_article_is_smart_case_and_literal(library: Path, data_dir: Path) -> None:
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot, app)
+        await pilot.press("f", *"hackers", "enter", "enter")
+        await wait_until(pilot, lambda: screen.article_text and "F**k" in screen.article_text)
+        await pilot.press("ctrl+f", *"f**k")
+        await wait_until(pilot, lambda: "Find “f**k”" in screen_text(app))
+        literal = [screen.article_text[a:b] for a, b in screen._hits]
+        assert literal and all(hit.lower() == "f**k" for hit in literal)
+        await pilot.press("enter", "escape")
+        await pilot.press("ctrl+f", *"Red Rooms")
+        await wait_until(pilot, lambda: "Find “Red Rooms”" in screen_text(app))
+        assert screen._hits
+        assert all(screen.article_text[a:b] == "Red Rooms" for a, b in screen._hits)
+        await pilot.press("enter", "escape", "ctrl+f", *"red rooms")
+        await wait_until(pilot, lambda: "Find “red rooms”" in screen_text(app))
+        found = {screen.article_text[a:b] for a, b in screen._hits}
+        assert "Red Rooms" in found  # lower case needle: case-insensitive
+
+
+async def test_hostile_query_is_shown_inert_and_finds_nothing_harmful(
+    library: Path, data_dir: Path
+) -> None:
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *'[@click=app.quit]x[/] "unbalanced -', "enter")
+        await pilot.pause(0.5)
+        assert app.is_running
+        assert "@click=app.quit" in screen_text(app)
