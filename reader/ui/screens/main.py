@@ -88,10 +88,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
                 yield ArticleList(id="articles")
                 yield Static(id="list-status")
             # The reading view is mounted after the first paint: the list shows sooner.
-            with Vertical(id="reading-slot"):
-                with Vertical(id="search-bars"):
-                    yield Static(id="hit-bar")
-                    yield Input(placeholder="Find in this article", id="find-input")
+            with Vertical(id="reading-slot"), Vertical(id="search-bars"):
+                yield Static(id="hit-bar")
+                yield Input(placeholder="Find in this article", id="find-input")
             yield from self.compose_notes()
         with Horizontal(id="progress-row"):  # the bar is mounted when a scan has work to show
             yield Static("Indexing", id="progress-label")
