@@ -311,3 +311,58 @@ async def test_the_checks_catch_a_naive_widget(data_dir: Path) -> None:
     assert data_dir_state(data_dir) != before
     assert (data_dir / "owned.svg").exists()
     assert unsafe_chars([f"x{OSC_TITLE}"]) == ["U+0007", "U+001B"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="search_mixin._step_hit notifies 'No hits for …' with markup on: the query's "
+    "markup is parsed and its @click runs",
+)
+async def test_a_find_query_with_markup_is_literal_in_the_no_hits_toast(
+    hostile: Path, data_dir: Path
+) -> None:
+    app = app_for(hostile, data_dir=data_dir)
+    rang: list[bool] = []
+
+    async def bell() -> None:
+        rang.append(True)
+
+    app.action_bell = bell  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await wait_loaded(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("ctrl+f", *"[@click=app.bell]qqzz[/]", "enter", "n")
+        await wait_until(pilot, lambda: "No hits" in screen_text(app))
+        shown_literally = "[@click=app.bell]qqzz[/]" in screen_text(app)
+        for y, line in enumerate(screen_text(app).splitlines()):
+            if "qqzz" in line:
+                await pilot.click(offset=(cell_len(line[: line.index("qqzz")]) + 1, y))
+        await pilot.pause()
+        assert rang == []
+        assert screen.is_attached and app.is_running
+        assert shown_literally
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ConfirmLinkScreen cuts the URL it shows at 4,000 characters (and the dialog at 90% "
+    "of the screen) but opens the whole one: the end of a long URL is never seen",
+)
+async def test_a_long_web_link_is_shown_in_full_or_refused(
+    hostile: Path, data_dir: Path, no_side_effects: dict[str, list[object]]
+) -> None:
+    url = "https://example.com/?" + "a" * 5_000 + "&then=evil.example"
+    app = app_for(hostile, data_dir=data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await wait_loaded(pilot, app)
+        screen.links.activate(url)
+        await pilot.pause()
+        if app.screen is not screen:  # asked: the whole address must be readable
+            assert "https://example.com/?aaa" in screen_text(app)
+            assert "evil.example" in screen_text(app)
+            await pilot.press("y")
+            await pilot.pause()
+        else:
+            assert any("Link not followed" in str(n.message) for n in app._notifications)
+        assert no_side_effects["browser"] in ([], [url])
