@@ -366,3 +366,18 @@ async def test_a_long_web_link_is_shown_in_full_or_refused(
         else:
             assert any("Link not followed" in str(n.message) for n in app._notifications)
         assert no_side_effects["browser"] in ([], [url])
+
+
+async def test_search_results_and_snippets_are_inert(hostile: Path, data_dir: Path) -> None:
+    app = app_for(hostile, data_dir=data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_loaded(pilot, app)
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"pwned")
+        await wait_until(pilot, lambda: "result" in screen_text(app))
+        assert "No results" not in screen_text(app)
+        await pilot.pause(0.3)
+        assert "\u241b]0;pwned" in screen_text(app)  # snippets show the attack as text
+        assert_inert(app, "search results")
+        await pilot.press("escape")
+        assert app.is_running

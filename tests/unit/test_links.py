@@ -108,3 +108,29 @@ def test_block_links_are_in_reading_order_with_text_offsets() -> None:
         spans=(Span(12, 15, SpanKind.LINK, "b.md"), Span(4, 7, SpanKind.LINK, "a.md")),
     )
     assert block_links(block, 100) == [Link("one", "a.md", 104), Link("two", "b.md", 112)]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "%2566ile:///etc/passwd",  # encoded twice: decoded once, it is still not a scheme
+        "FILE:///etc/passwd",
+        "file:/etc/passwd",
+        "file://localhost/etc/passwd",
+        "file:%2Fetc%2Fpasswd",
+        "..%2foutside.md",
+        "%2e%2e/outside.md",
+        "//evil.example/x.md",  # protocol-relative: never a web link
+        "\\\\evil\\share\\x.md",
+        "\uff4a\uff41\uff56\uff41\uff53\uff43\uff52\uff49\uff50\uff54:alert(1)",  # fullwidth
+        "java%0ascript:alert(1)",
+        "https:evil.example",
+        "blob:https://example.com/x",
+        "about:blank",
+        "/proc/self/environ",
+        "sub%00.md",
+    ],
+)
+def test_disguised_links_are_refused(target: str, library: Path) -> None:
+    action = classify(target, library)
+    assert isinstance(action, Refused), action
