@@ -268,3 +268,26 @@ async def test_a_size_cap_in_config_lists_larger_files_as_too_large(
         await pilot.press("S")
         await wait_until(pilot, lambda: "big.md" in screen_text(app))
         assert "too large (2 KB; limit 1000 bytes)" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Billion laughs", "The body survives."),
+        ("Deep", "Deep body."),
+        ("Bad date", "Body text."),
+    ],
+)
+async def test_bad_front_matter_is_ignored_with_a_warning_and_the_body_shows(
+    hostile_root: Path, data_dir: Path, title: str, body: str
+) -> None:
+    app = app_for(hostile_root, data_dir=data_dir)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await wait_loaded(pilot, app)
+        app.clear_notifications()
+        await _open(pilot, screen, title)
+        await wait_until(pilot, lambda: screen.reading_view.finished)
+        await wait_until(pilot, lambda: body in screen_text(app))
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert warnings, "the reader is told the front matter was not used"
+        assert_inert(app, f"{title} with its warning")
