@@ -47,7 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from reader.core.library import scan
-    from reader.core.search import IndexBusy, SearchIndex, SearchIndexError, read_ids
+    from reader.core.search import (
+        IndexBusy,
+        IndexFollower,
+        SearchIndex,
+        SearchIndexError,
+        read_ids,
+    )
     from reader.core.store import Store, StoreError
 
     context = build_context(args)
@@ -64,12 +70,13 @@ def run(args: argparse.Namespace) -> int:
             index.acquire_writer()
             index.sync(store)
             if args.paths or store.count() == 0:
-                scan(
-                    store,
-                    context.roots,
-                    max_bytes=context.settings.max_file_bytes,
-                    on_change=lambda changes: index.apply(store, changes),
-                )
+                with IndexFollower(index, store) as follow:
+                    scan(
+                        store,
+                        context.roots,
+                        max_bytes=context.settings.max_file_bytes,
+                        on_change=follow,
+                    )
         except IndexBusy as error:
             complain(f"{error}; searching the index as it is")
         except SearchIndexError as error:

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.core.library import scan
-from reader.core.search import SearchIndex, find_hits, find_in_text
+from reader.core.search import IndexBusy, IndexFollower, SearchIndex, find_hits, find_in_text
 from reader.core.search.engine import INDEX_DIR, VERSION_FILE
 from reader.core.store import Store
 
@@ -218,6 +218,34 @@ def test_a_damaged_index_is_rebuilt(
     assert again.sync(store)
     assert names(again, "orcas") == ["whales.md"]
     again.close()
+
+
+def test_a_follower_indexes_beside_the_scan(tmp_path: Path, library: Path) -> None:
+    store = Store.open(tmp_path / "data")
+    index = SearchIndex.open(tmp_path / "data")
+    index.sync(store)
+    with IndexFollower(index, store) as follow:
+        scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
+    assert names(index, "orcas") == ["whales.md"]
+    (library / "misc/running.md").unlink()
+    with IndexFollower(index, store) as follow:
+        scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
+    assert names(index, "running") == []
+    index.close()
+
+
+def test_a_busy_index_is_reported_not_fatal(tmp_path: Path, library: Path) -> None:
+    store = Store.open(tmp_path / "data")
+    holder = SearchIndex.open(tmp_path / "data")
+    holder.acquire_writer()  # as another reader process would
+    other = SearchIndex.open(tmp_path / "data")
+    follow = IndexFollower(other, store)
+    report = scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
+    assert report.new == len(FILES)  # the scan itself went on
+    with pytest.raises(IndexBusy):
+        follow.wait()
+    assert other.search("orcas").total == 0  # searching still works
+    holder.close()
 
 
 def test_sync_catches_up_after_a_scan_it_missed(tmp_path: Path, library: Path) -> None:

@@ -14,12 +14,14 @@ from reader.core.search.engine import (
     SearchIndexError,
     read_ids,
 )
+from reader.core.search.follow import IndexFollower
 from reader.core.search.hits import Matcher, find_hits, find_in_text
 from reader.core.search.query import Query, parse
 from reader.core.search.results import SearchResult, SearchResults
 
 __all__ = [
     "IndexBusy",
+    "IndexFollower",
     "Matcher",
     "Query",
     "SearchIndex",

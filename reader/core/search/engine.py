@@ -62,14 +62,15 @@ class SearchIndex:
     def open(cls, data_dir: Path) -> SearchIndex:
         """Open the index in `data_dir`, or start an empty one if it is missing or unusable."""
         directory = Path(data_dir) / INDEX_DIR
-        if _version(directory) == fields.SCHEMA_VERSION:
-            try:
-                index = tantivy.Index.open(str(directory))
-                analysis.register(index)
-                index.searcher()
-                return cls(directory, index, complete=True)
-            except (ValueError, OSError):
-                pass  # damaged: start again below
+        complete = _version(directory) == fields.SCHEMA_VERSION
+        try:
+            index = tantivy.Index.open(str(directory))
+            analysis.register(index)
+            index.searcher()
+            if complete or _being_written(index):  # never wipe what another process builds
+                return cls(directory, index, complete=complete)
+        except (ValueError, OSError):
+            pass  # missing or damaged: start again below
         return cls(directory, _fresh_index(directory), complete=False)
 
     @property
@@ -106,8 +107,13 @@ class SearchIndex:
             self._complete = True
         return len(summaries)
 
-    def apply(self, store: Store, changes: ArticleChanges) -> None:
-        """Index what a scan batch changed (the scanner's `on_change`); one commit."""
+    def apply(self, store: Store, changes: ArticleChanges, *, commit: bool = True) -> None:
+        """Index what a scan batch changed (the scanner's `on_change`); one commit.
+
+        Args:
+            commit: False to leave the changes staged for a later `commit()` (see
+                `IndexFollower`, which batches commits while a long scan runs).
+        """
         changed = list(dict.fromkeys(changes.added + changes.changed))
         with self._lock:
             writer = self._writer_locked()
@@ -115,7 +121,13 @@ class SearchIndex:
                 _delete(writer, "key", fields.article_key(article_id))
             for start in range(0, len(changed), READ_CHUNK):
                 self._add(writer, store, store.summaries_for(changed[start : start + READ_CHUNK]))
-            self._commit(writer)
+            if commit:
+                self._commit(writer)
+
+    def commit(self) -> None:
+        """Make staged changes searchable."""
+        with self._lock:
+            self._commit(self._writer_locked())
 
     def index_note(
         self, note_id: int, article_id: int, text: str, *, article: ArticleSummary | None = None
@@ -230,16 +242,32 @@ class SearchIndex:
         values = searcher.fast_field_values("id", [address for _, address in hits])
         return [int(value) for value in values if value is not None]
 
-    def close(self) -> None:
-        """Let go of the writer (and its lock) so another process may write."""
+    def close(self, *, wait: bool = False) -> None:
+        """Let go of the writer (and its lock) so another process may write.
+
+        Args:
+            wait: finish background segment merges first (a clean stop; may take seconds).
+        """
         with self._lock:
-            self._writer = None
+            writer, self._writer = self._writer, None
+        if wait and writer is not None:
+            writer.wait_merging_threads()
 
 
 def _delete(writer: tantivy.IndexWriter, name: str, value: str) -> None:
     # tantivy-py before 0.25 calls it `delete_documents` (now a deprecated alias).
     delete = getattr(writer, "delete_documents_by_term", None) or writer.delete_documents
     delete(name, value)
+
+
+def _being_written(index: tantivy.Index) -> bool:
+    """Whether another writer (another reader process, say) holds the index's lock."""
+    try:
+        writer = index.writer(15_000_000, num_threads=1)
+    except ValueError as error:
+        return "LockBusy" in str(error)
+    del writer
+    return False
 
 
 def _version(directory: Path) -> int | None:
