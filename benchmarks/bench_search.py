@@ -32,7 +32,7 @@ from pathlib import Path
 
 from reader.core.library import scan
 from reader.core.search import IndexFollower, SearchIndex
-from reader.core.search.engine import INDEX_DIR
+from reader.core.search.directory import INDEX_DIR
 from reader.core.store import Store
 
 MAX_BYTES = 8 * 1024 * 1024

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from reader.core.library import scan
 from reader.core.search import IndexBusy, IndexFollower, SearchIndex, find_hits, find_in_text
-from reader.core.search.engine import INDEX_DIR, VERSION_FILE
+from reader.core.search.directory import INDEX_DIR, VERSION_FILE
 from reader.core.store import Store
 
 MAX_BYTES = 1 << 20

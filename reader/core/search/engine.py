@@ -13,7 +13,6 @@ after a complete build, so a build cut short is redone.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import threading
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -24,13 +23,19 @@ from reader.core.library import ArticleChanges
 from reader.core.models import ArticleSummary
 from reader.core.search import analysis, fields
 from reader.core.search.compile import compile_query
+from reader.core.search.directory import (
+    INDEX_DIR,
+    VERSION_FILE,
+    being_written,
+    delete,
+    fresh_index,
+    version,
+)
 from reader.core.search.hits import Matcher
 from reader.core.search.query import parse
 from reader.core.search.results import SearchResults, result_from
 from reader.core.store import Store
 
-INDEX_DIR = "search-index"
-VERSION_FILE = "reader-search-version"
 HEAP_BYTES = 96_000_000
 """The writer's memory budget (shared by its threads); more means fewer, larger segments."""
 WRITER_THREADS = 2
@@ -62,16 +67,16 @@ class SearchIndex:
     def open(cls, data_dir: Path) -> SearchIndex:
         """Open the index in `data_dir`, or start an empty one if it is missing or unusable."""
         directory = Path(data_dir) / INDEX_DIR
-        complete = _version(directory) == fields.SCHEMA_VERSION
+        complete = version(directory) == fields.SCHEMA_VERSION
         try:
             index = tantivy.Index.open(str(directory))
             analysis.register(index)
             index.searcher()
-            if complete or _being_written(index):  # never wipe what another process builds
+            if complete or being_written(index):  # never wipe what another process builds
                 return cls(directory, index, complete=complete)
         except (ValueError, OSError):
             pass  # missing or damaged: start again below
-        return cls(directory, _fresh_index(directory), complete=False)
+        return cls(directory, fresh_index(directory), complete=False)
 
     @property
     def needs_rebuild(self) -> bool:
@@ -99,7 +104,7 @@ class SearchIndex:
         summaries = store.summaries()
         with self._lock:
             writer = self._writer_locked()
-            _delete(writer, "kind", fields.ARTICLE)
+            delete(writer, "kind", fields.ARTICLE)
             self._add(writer, store, summaries)
             self._commit(writer)
             with contextlib.suppress(OSError):  # an index kept in memory has no directory
@@ -118,7 +123,7 @@ class SearchIndex:
         with self._lock:
             writer = self._writer_locked()
             for article_id in (*changes.removed, *changed):
-                _delete(writer, "key", fields.article_key(article_id))
+                delete(writer, "key", fields.article_key(article_id))
             for start in range(0, len(changed), READ_CHUNK):
                 self._add(writer, store, store.summaries_for(changed[start : start + READ_CHUNK]))
             if commit:
@@ -141,14 +146,14 @@ class SearchIndex:
         doc = fields.note_document(note_id, article_id, text, article)
         with self._lock:
             writer = self._writer_locked()
-            _delete(writer, "key", fields.note_key(note_id))
+            delete(writer, "key", fields.note_key(note_id))
             writer.add_document(doc)
             self._commit(writer)
 
     def remove_note(self, note_id: int) -> None:
         with self._lock:
             writer = self._writer_locked()
-            _delete(writer, "key", fields.note_key(note_id))
+            delete(writer, "key", fields.note_key(note_id))
             self._commit(writer)
 
     def _add(
@@ -165,7 +170,7 @@ class SearchIndex:
         with self._lock:
             writer = self._writer_locked()
             for article_id in extra:
-                _delete(writer, "key", fields.article_key(article_id))
+                delete(writer, "key", fields.article_key(article_id))
             self._add(writer, store, missing)
             self._commit(writer)
         return bool(missing or extra)
@@ -252,44 +257,6 @@ class SearchIndex:
             writer, self._writer = self._writer, None
         if wait and writer is not None:
             writer.wait_merging_threads()
-
-
-def _delete(writer: tantivy.IndexWriter, name: str, value: str) -> None:
-    # tantivy-py before 0.25 calls it `delete_documents` (now a deprecated alias).
-    delete = getattr(writer, "delete_documents_by_term", None) or writer.delete_documents
-    delete(name, value)
-
-
-def _being_written(index: tantivy.Index) -> bool:
-    """Whether another writer (another reader process, say) holds the index's lock."""
-    try:
-        writer = index.writer(15_000_000, num_threads=1)
-    except ValueError as error:
-        return "LockBusy" in str(error)
-    del writer
-    return False
-
-
-def _version(directory: Path) -> int | None:
-    try:
-        return int((directory / VERSION_FILE).read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _fresh_index(directory: Path) -> tantivy.Index:
-    """An empty index in `directory`, replacing whatever was there (it is all derived)."""
-    if directory.is_symlink() or directory.is_file():
-        directory.unlink()
-    elif directory.exists():
-        shutil.rmtree(directory, ignore_errors=True)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        index = tantivy.Index(fields.build_schema(), path=str(directory), reuse=False)
-    except (OSError, ValueError):
-        index = tantivy.Index(fields.build_schema())  # in memory: search works this session
-    analysis.register(index)
-    return index
 
 
 def read_ids(store: Store) -> frozenset[int]:

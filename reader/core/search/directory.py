@@ -1,0 +1,55 @@
+"""The index's directory: its version file, starting afresh, and the writer lock.
+
+Everything under `DATA_DIR/search-index/` is derived data, so starting afresh means deleting
+it; the one thing never done is deleting an index another process is writing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import tantivy
+
+from reader.core.search import analysis, fields
+
+INDEX_DIR = "search-index"
+VERSION_FILE = "reader-search-version"
+
+
+def delete(writer: tantivy.IndexWriter, name: str, value: str) -> None:
+    # tantivy-py before 0.25 calls it `delete_documents` (now a deprecated alias).
+    by_term = getattr(writer, "delete_documents_by_term", None) or writer.delete_documents
+    by_term(name, value)
+
+
+def being_written(index: tantivy.Index) -> bool:
+    """Whether another writer (another reader process, say) holds the index's lock."""
+    try:
+        writer = index.writer(15_000_000, num_threads=1)
+    except ValueError as error:
+        return "LockBusy" in str(error)
+    del writer
+    return False
+
+
+def version(directory: Path) -> int | None:
+    try:
+        return int((directory / VERSION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def fresh_index(directory: Path) -> tantivy.Index:
+    """An empty index in `directory`, replacing whatever was there (it is all derived)."""
+    if directory.is_symlink() or directory.is_file():
+        directory.unlink()
+    elif directory.exists():
+        shutil.rmtree(directory, ignore_errors=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(fields.build_schema(), path=str(directory), reuse=False)
+    except (OSError, ValueError):
+        index = tantivy.Index(fields.build_schema())  # in memory: search works this session
+    analysis.register(index)
+    return index
