@@ -60,7 +60,7 @@ class LinkHandler:
         from reader.ui.screens.link_picker import LinkPickerScreen
 
         if not links:
-            self.screen.notify("This article has no links", timeout=2)
+            self.screen.notify("This article has no links", timeout=2, markup=False)
             return
 
         def chosen(target: str | None) -> None:

@@ -87,7 +87,13 @@ def classify_link(target: str, *, article_path: Path, roots: Sequence[Path]) -> 
     return Refused(f"{scheme}: links are not followed")
 
 
+MAX_EXTERNAL = 2_000
+"""Longer web addresses are refused: the confirmation must be able to show all of it."""
+
+
 def _external(target: str, scheme: str) -> LinkAction:
+    if len(target) > MAX_EXTERNAL:
+        return Refused(f"the address is too long to show ({len(target):,} characters)")
     if any(char in _SPACE for char in target):
         return Refused("the address contains spaces")
     if scheme != "mailto" and not urlsplit(target).netloc:

@@ -177,10 +177,6 @@ def test_hostile_articles_send_nothing_but_textuals_own_sequences(
     assert leftovers(output) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the filter Input draws pasted C1 and bidi controls raw (reader/ui/screens/main.py)",
-)
 def test_a_pasted_hostile_filter_sends_nothing_to_the_terminal(
     pty_reader: Callable[[Path], PtyReader], hostile: Path
 ) -> None:

@@ -117,17 +117,27 @@ async def test_theme_choice_is_remembered(library: Path, data_dir: Path) -> None
 
 
 async def test_help_lists_every_key(library: Path, data_dir: Path) -> None:
+    from rich.console import Console
+
+    from reader.ui.screens.help import HelpScreen
+
     app = app_for(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot, app)
         await pilot.press("question_mark")
         await pilot.pause()
-        text = screen_text(app)
+        assert isinstance(app.screen, HelpScreen)
+        assert "Keys" in screen_text(app)
+        console = Console(width=120, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(app.screen._table())
+        help_text = console.export_text()
         for words in ("Switch pane", "Filter", "Sort", "Quit", "Page down", "Open", "Theme"):
-            assert words in text, words
+            assert words in help_text, words
+        for key in ("tab", "ctrl+p", "PgDn", "?"):
+            assert key in help_text, key
         await pilot.press("escape")
         await pilot.pause()
-        assert "Switch pane" not in screen_text(app) or "Keys" not in screen_text(app)
+        assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_palette_offers_every_command(library: Path, data_dir: Path) -> None:

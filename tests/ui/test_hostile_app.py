@@ -177,10 +177,6 @@ async def test_a_hostile_filter_query_is_shown_inert(hostile: Path, data_dir: Pa
         assert app.is_running
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the filter Input draws pasted control characters raw (Textual's Input keeps them)",
-)
 async def test_a_pasted_filter_with_control_characters_is_shown_inert(
     hostile: Path, data_dir: Path
 ) -> None:
@@ -313,11 +309,6 @@ async def test_the_checks_catch_a_naive_widget(data_dir: Path) -> None:
     assert unsafe_chars([f"x{OSC_TITLE}"]) == ["U+0007", "U+001B"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search_mixin._step_hit notifies 'No hits for …' with markup on: the query's "
-    "markup is parsed and its @click runs",
-)
 async def test_a_find_query_with_markup_is_literal_in_the_no_hits_toast(
     hostile: Path, data_dir: Path
 ) -> None:
@@ -344,11 +335,6 @@ async def test_a_find_query_with_markup_is_literal_in_the_no_hits_toast(
         assert shown_literally
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ConfirmLinkScreen cuts the URL it shows at 4,000 characters (and the dialog at 90% "
-    "of the screen) but opens the whole one: the end of a long URL is never seen",
-)
 async def test_a_long_web_link_is_shown_in_full_or_refused(
     hostile: Path, data_dir: Path, no_side_effects: dict[str, list[object]]
 ) -> None:

@@ -7,7 +7,7 @@ import webbrowser
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -27,7 +27,8 @@ class ConfirmLinkScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(safe_text("Open this link in your browser?"), classes="dialog-title")
-            yield Static(safe_text(self.url, single_line=False, limit=4000), id="link-url")
+            with VerticalScroll(id="link-url-box"):  # the whole address, however long
+                yield Static(safe_text(self.url, limit=None), id="link-url")
             with Horizontal(classes="buttons"):
                 yield Button(safe_text("Open (y)"), id="open", variant="primary")
                 yield Button(safe_text("Cancel (n)"), id="cancel")

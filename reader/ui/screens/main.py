@@ -32,6 +32,7 @@ from reader.ui.screens.notes_mixin import NOTES_BINDINGS, NotesMixin
 from reader.ui.screens.search_mixin import SEARCH_BINDINGS, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
+from reader.ui.widgets.safe_input import SafeInput
 
 if TYPE_CHECKING:
     from reader.ui.widgets.reading_view import ReadingView
@@ -84,13 +85,13 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="library"):
-                yield Input(placeholder="Filter by title, author, tag  (f)", id="filter")
+                yield SafeInput(placeholder="Filter by title, author, tag  (f)", id="filter")
                 yield ArticleList(id="articles")
                 yield Static(id="list-status")
             # The reading view is mounted after the first paint: the list shows sooner.
             with Vertical(id="reading-slot"), Vertical(id="search-bars"):
                 yield Static(id="hit-bar")
-                yield Input(placeholder="Find in this article", id="find-input")
+                yield SafeInput(placeholder="Find in this article", id="find-input")
             yield from self.compose_notes()
         with Horizontal(id="progress-row"):  # the bar is mounted when a scan has work to show
             yield Static("Indexing", id="progress-label")
@@ -411,6 +412,10 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        clean = inert(event.value, limit=500)
+        if clean != event.value:  # pasted control characters: shown as symbols, never raw
+            event.input.value = clean
+            return
         self.article_list.filter(event.value)
 
     @on(Input.Changed, "#find-input")
@@ -443,7 +448,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         read = not self.article_list.is_read(summary.id)
         self.article_list.update_state(summary.id, read=read)
         self._write_read(summary.id, read)
-        self.notify("Marked read" if read else "Marked unread", timeout=2)
+        self.notify("Marked read" if read else "Marked unread", timeout=2, markup=False)
 
     @work(thread=True, group="state")
     def _write_read(self, article_id: int, read: bool) -> None:
@@ -466,7 +471,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
 
     def action_rescan(self) -> None:
         if self.scanning:
-            self.notify("Already scanning", timeout=2)
+            self.notify("Already scanning", timeout=2, markup=False)
             return
         self.scanning = True
         self._update_status()

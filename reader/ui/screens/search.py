@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.sanitize import inert, safe_text
 from reader.core.session import LibrarySession
+from reader.ui.widgets.safe_input import SafeInput
 
 PLACEHOLDER = 'words  "a phrase"  prefix*  -not  a OR b  title: author: tag: in: is:read after:'
 HIT_STYLE = "bold reverse"
@@ -58,7 +59,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="search"):
             yield Static(safe_text("Search the library"), classes="dialog-title")
-            yield Input(self.initial, placeholder=PLACEHOLDER, id="search-input")
+            yield SafeInput(self.initial, placeholder=PLACEHOLDER, id="search-input")
             yield Static(id="search-summary")
             yield OptionList(id="search-results")
 

@@ -59,7 +59,9 @@ class SearchMixin:
             return
         summary = self.article_list.summary_for(choice.article_id)  # type: ignore[attr-defined]
         if summary is None:
-            self.notify("That article is no longer in the library", severity="warning")
+            self.notify(
+                "That article is no longer in the library", severity="warning", markup=False
+            )
             return
         if self.article_list.index_of_id(summary.id) is None:
             self.action_clear_filter()
@@ -74,7 +76,7 @@ class SearchMixin:
 
     def action_find(self) -> None:
         if self.article_text is None:
-            self.notify("Open an article first", timeout=2)
+            self.notify("Open an article first", timeout=2, markup=False)
             return
         bar = self.query_one("#find-input", Input)
         bar.display = True
@@ -141,7 +143,9 @@ class SearchMixin:
     def _step_hit(self, step: int) -> None:
         if not self._hits:
             if self._hit_query:
-                self.notify(f"No hits for {inert(self._hit_query, limit=80)!r}", timeout=2)
+                self.notify(
+                    f"No hits for “{inert(self._hit_query, limit=80)}”", timeout=2, markup=False
+                )
             return
         self._go_to_hit((self._hit_index + step) % len(self._hits))
 
