@@ -158,21 +158,11 @@ BIG_DOCUMENTS = [
         "A long listing",
         f"line_{BIG_COUNT - 1} = {BIG_COUNT - 1}",
         id="code",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="ReadingView._pump lays out a whole block on the event loop: one "
-            "20,000-line code block blocks the UI for over a second",
-        ),
     ),
     pytest.param(
         "A long table",
         f"name {TABLE_ROWS - 1}",
         id="table",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="ReadingView._pump lays out a whole block on the event loop: a "
-            "5,000-row table is laid out in one go before the first paint",
-        ),
     ),
 ]
 

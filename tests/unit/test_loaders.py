@@ -385,3 +385,24 @@ def test_html_never_fetches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     assert article(load_bytes("page.html", PAGE.encode())).title == "The real title"
+
+
+def test_huge_code_blocks_and_tables_are_cut_into_pieces_without_losing_text() -> None:
+    from reader.core.loaders import MAX_CODE_LINES, MAX_TABLE_ROWS
+    from reader.core.models import BlockKind
+
+    lines = [f"x_{i} = {i}" for i in range(5_000)]
+    code = load_bytes("big.md", ("```python\n" + "\n".join(lines) + "\n```\n").encode())
+    pieces = code.document.blocks
+    assert all(block.kind is BlockKind.CODE for block in pieces)
+    assert all(block.text.count("\n") < MAX_CODE_LINES for block in pieces)
+    assert "\n".join(block.text for block in pieces).split("\n") == lines
+
+    rows = [f"| {i} | {i * 2} |" for i in range(1_000)]
+    table = load_bytes("t.md", ("| a | b |\n|---|---|\n" + "\n".join(rows)).encode())
+    parts = table.document.blocks
+    assert all(part.rows[0] == ("a", "b") for part in parts)  # each piece keeps the header
+    assert all(len(part.rows) <= MAX_TABLE_ROWS + 1 for part in parts)
+    assert [row for part in parts for row in part.rows[1:]] == [
+        (str(i), str(i * 2)) for i in range(1_000)
+    ]
