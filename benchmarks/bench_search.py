@@ -10,7 +10,8 @@ Run from the repository root (ripgrep is the baseline: `apt-get install -y ripgr
   (open + sync with nothing changed), which must not rebuild.
 - `--follow-scan`: a cold `reader index` of `--library` into an empty data directory with the
   search index following the scan (an `IndexFollower` as the scanner's `on_change`): the scan's
-  wall time, and how long the index took to catch up after it.
+  wall time, and how long the index took to catch up after it; and, first, the same scan
+  without a search index, for comparison.
 - queries: `SearchIndex.search(query, limit=50)` including snippets and hit spans, median and
   p95 over `--runs` runs after one warm-up run, for a common word, mid-frequency words, two
   words, phrases, prefixes, and every prefix of a word as it is typed (`typing=True`, as the
@@ -109,6 +110,14 @@ def measure_build(store_dir: Path, work: Path) -> Path:
     return data
 
 
+def measure_scan_alone(library: Path, work: Path) -> None:
+    store = Store.open(work / "alone")
+    start = time.perf_counter()
+    report = scan(store, [library], max_bytes=MAX_BYTES)
+    print(f"scan alone: {report.articles:,} articles in {time.perf_counter() - start:.1f} s")
+    store.close()
+
+
 def measure_follow_scan(library: Path, work: Path) -> None:
     data = work / "fresh"
     store = Store.open(data)
@@ -164,6 +173,7 @@ def main() -> None:
         data = measure_build(args.store, Path(work))
         measure_queries(data, args.library, args.runs, args.rg_runs)
         if args.follow_scan:
+            measure_scan_alone(args.library, Path(work))
             measure_follow_scan(args.library, Path(work))
 
 

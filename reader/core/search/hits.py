@@ -72,17 +72,19 @@ def _literal(text: str) -> str:
 class _Token:
     """One token of a term and how a candidate word is checked against it."""
 
-    kind: str  # "stem", "fold", "prefix" or "cjk"
+    kind: str  # "stem", "fold", "prefix", "typed" (a prefix or the stem) or "cjk"
     text: str
+    stem: str = ""
+    """For "typed": the stem a whole word may have instead of starting with `text`."""
 
     def pattern(self, *, starts: bool = False) -> str:
         """The regex for this token; `starts`: it begins the hit, so check the word boundary
         (after the first letter, which lets `re` skip straight to candidates)."""
         if self.kind == "cjk":
             return re.escape(self.text)
-        # A stem may differ from its words in the last letter (happy → happi): anchor on the
-        # rest, and let the analyzer decide.
-        anchor = self.text[:-1] if self.kind == "stem" and len(self.text) > 2 else self.text
+        anchor = _anchor(self.text) if self.kind == "stem" else self.text
+        if self.kind == "typed":
+            anchor = _shared_start(anchor, _anchor(self.stem))
         boundary = _BOUNDARY if starts else ""
         return f"({_char_class(anchor[0])}{boundary}{_literal(anchor[1:])}{_WORD}*)"
 
@@ -93,7 +95,26 @@ class _Token:
             return analysis.fold_of(word) == self.text
         if self.kind == "prefix":
             return analysis.fold_of(word).startswith(self.text)
+        if self.kind == "typed":
+            return analysis.fold_of(word).startswith(self.text) or (
+                analysis.stem_of(word) == self.stem
+            )
         return True
+
+
+def _shared_start(one: str, other: str) -> str:
+    size = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        size += 1
+    return one[:size]
+
+
+def _anchor(stem: str) -> str:
+    """What every word with this stem starts with, nearly always: a stem may differ from its
+    words in the last letter (happy → happi), so the rest, and the analyzer decides."""
+    return stem[:-1] if len(stem) > 2 else stem
 
 
 def _tokens(text: str, kind: str) -> list[_Token]:
@@ -113,7 +134,12 @@ def term_tokens(term: Term) -> list[list[_Token]]:
         return [tokens] if tokens else []
     sequences = [_tokens(term.text, "stem")]
     if term.typed:
-        sequences += term_tokens(Term(term.text, TermKind.PREFIX, term.field))
+        [prefix] = term_tokens(Term(term.text, TermKind.PREFIX, term.field)) or [[]]
+        stem = sequences[0]
+        one_word = len(stem) == len(prefix) == 1 and prefix[0].kind == "prefix"
+        if one_word and stem[0].kind == "stem" and stem[0].text[0] == prefix[0].text[0]:
+            return [[_Token("typed", prefix[0].text, stem[0].text)]]  # one regex, not two
+        sequences.append(prefix)
     return [tokens for tokens in sequences if tokens]
 
 
@@ -181,7 +207,7 @@ class Matcher:
         sequences = [tokens for term in terms for tokens in term_tokens(term)]
         unique = dict.fromkeys(tuple(tokens) for tokens in sequences)
         # Prefixes first: they tend to hit early, which bounds the search for the rest.
-        ordered = sorted(unique, key=lambda tokens: tokens[-1].kind != "prefix")
+        ordered = sorted(unique, key=lambda tokens: tokens[-1].kind not in ("prefix", "typed"))
         self._patterns = [_pattern(tokens) for tokens in ordered]
 
     def __bool__(self) -> bool:
