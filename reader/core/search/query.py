@@ -19,8 +19,10 @@ valid syntax is searched as plain words, and what had to be dropped is said in `
 - Control characters are dropped; only the first `MAX_TERMS` terms are used.
 
 As you type (`typing=True`), the last word is also matched as a prefix unless the query ends
-in a space: `ki` finds "killer" while the word is unfinished. A finished word ranks whole-word
-matches first.
+in a space: `ki` finds "killer" while the word is unfinished, and documents with the whole
+word `ki` rank above those with only a longer one. A single letter being typed matches as a
+prefix in titles only (a letter starts a word in nearly every article: that list is useless
+and slow); from two letters on, everywhere. `prefix*` is always complete.
 """
 
 from __future__ import annotations
