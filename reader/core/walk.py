@@ -49,6 +49,7 @@ class _Walker:
         self.visited: set[tuple[int, int]] = set()
         self.files: set[bytes] = set()
         self.candidates: dict[bytes, bool] = {}
+        self.unsupported: list[bytes] = []
 
     def root(self, base: bytes) -> Iterator[Found | Skipped]:
         try:
@@ -72,6 +73,10 @@ class _Walker:
             except OSError as error:
                 yield Skipped(_path(directory), f"folder cannot be read ({error.strerror})")
                 continue
+            for path in self.unsupported:  # documents a reader might expect to see listed
+                suffix = os.fsdecode(path[path.rfind(b".") :]).lower()
+                yield Skipped(_path(path), f"unsupported file type {suffix}")
+            self.unsupported.clear()
             prefix = directory if directory.endswith(b"/") else directory + b"/"
             for name in files:  # the common case, kept inline: this loop is the warm rescan
                 path = prefix + name
@@ -115,6 +120,8 @@ class _Walker:
                     candidate = self.is_candidate(name)
                 if candidate:
                     files.append(name)
+                elif name[dot:].lower() in UNSUPPORTED_DOCUMENTS and dot > 0:
+                    self.unsupported.append(directory.rstrip(b"/") + b"/" + name)
         files.sort()
         others.sort(key=attrgetter("name"))
         return files, others
@@ -173,6 +180,13 @@ class _Walker:
             probe = Path("probe" + os.fsdecode(suffix))
             known = self.candidates[suffix] = loaders.is_candidate(probe)
         return known
+
+
+UNSUPPORTED_DOCUMENTS = frozenset(
+    b".pdf .epub .mobi .azw .azw3 .djvu .doc .docx .odt .rtf .ps .pages .xps".split()
+)
+"""Documents listed as skipped; other files (images, styles, scripts of saved pages) are
+silently passed over, or every saved page would flood the list with its assets."""
 
 
 def _kind(mode: int) -> str:

@@ -264,3 +264,17 @@ def test_many_files_are_parsed_in_worker_processes(store: Store, tmp_path: Path)
     report = scan(store, [root], max_bytes=MAX, workers=2)
     assert report.new == library.POOL_THRESHOLD + 10
     assert titles(store)["007.md"] == "Article 7"
+
+
+def test_unsupported_documents_are_listed_as_skipped_and_page_assets_are_not(
+    store: Store, lib: Path
+) -> None:
+    (lib / "paper.pdf").write_bytes(b"%PDF-1.7\n")
+    (lib / "book.EPUB").write_bytes(b"PK\x03\x04")
+    (lib / "style.css").write_text("body {}")
+    (lib / "photo.png").write_bytes(b"\x89PNG")
+    report = scan(store, [lib], max_bytes=MAX)
+    reasons = {skipped.path.name: skipped.reason for skipped in report.skipped}
+    assert reasons["paper.pdf"] == "unsupported file type .pdf"
+    assert reasons["book.EPUB"] == "unsupported file type .epub"
+    assert "style.css" not in reasons and "photo.png" not in reasons

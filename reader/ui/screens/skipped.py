@@ -47,7 +47,9 @@ class SkippedScreen(ModalScreen[None]):
         options.add_options(
             Option(
                 Text.assemble(
-                    safe_text(str(item.path), limit=400), "\n  ", safe_text(item.reason, "italic")
+                    safe_text(str(self.session.display_path(item.path)), limit=400),
+                    "\n  ",
+                    safe_text(item.reason, "italic"),
                 )
             )
             for item in skipped
