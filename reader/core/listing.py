@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import attrgetter
@@ -189,6 +189,7 @@ class ArticleListing:
         self._positions: list[int] | None = None
         """Ascending positions in the current order that match the query; None when all do."""
         self._generation = 0
+        self._allowed: frozenset[int] | None = None
         """Bumped whenever rows, order or query change: a worker's stale result is refused."""
         self.set_all(summaries)
 
@@ -249,9 +250,26 @@ class ArticleListing:
 
     def _filter(self, positions: list[int] | None) -> list[int] | None:
         """Positions in the current order whose haystack holds every query word."""
+        if positions is None:
+            positions = self._allowed_positions()
         if not self._words:
-            return None
+            return positions
         return _matching(self._current_hays(), self._words, positions)
+
+    def _allowed_positions(self) -> list[int] | None:
+        if self._allowed is None:
+            return None
+        allowed = self._allowed
+        return [index for index, row_id in enumerate(self._order()) if row_id in allowed]
+
+    @property
+    def restricted(self) -> bool:
+        return self._allowed is not None
+
+    def restrict_to(self, ids: Collection[int] | None) -> None:
+        """Show only these articles (a saved search, like a folder); None shows all again."""
+        self._allowed = None if ids is None else frozenset(ids)
+        self._refilter()
 
     def _current_hays(self) -> list[str]:
         """Haystacks in the current order; a new list after every change, never mutated."""
@@ -276,7 +294,7 @@ class ArticleListing:
         if not words or words == self._words:
             self.query = query
             return None
-        base = self._positions if _refines(words, self._words) else None
+        base = self._positions if _refines(words, self._words) else self._allowed_positions()
         order = self._order()
         hays = self._order_hays
         return FilterJob(query, words, list(order), self._hay, hays, base, self._generation)

@@ -7,6 +7,7 @@ SQLite connection per thread behind one object.
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from reader.core.search import SearchIndex, SearchResults
 
 FIRST_SCREEN_ROWS = 300
+SAVED_SEARCHES = "saved_searches"
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,34 @@ class LibrarySession:
                 )
         except Exception:  # notes stay safe in the database; search is derived
             return
+
+    def saved_searches(self) -> list[tuple[str, str]]:
+        """(name, query) pairs the user saved, in the order saved."""
+        raw = self.store.get_setting(SAVED_SEARCHES) or "[]"
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            return []
+        return [(str(item[0]), str(item[1])) for item in items if isinstance(item, list)][:9]
+
+    def save_search(self, name: str, query: str) -> list[tuple[str, str]]:
+        """Keep `query` under `name` (replacing one of that name); at most nine are kept."""
+        items = [item for item in self.saved_searches() if item[0] != name]
+        items = [*items, (name, query)][-9:]
+        self.store.set_setting(SAVED_SEARCHES, json.dumps(items))
+        return items
+
+    def forget_search(self, name: str) -> list[tuple[str, str]]:
+        items = [item for item in self.saved_searches() if item[0] != name]
+        self.store.set_setting(SAVED_SEARCHES, json.dumps(items))
+        return items
+
+    def search_ids(self, query: str) -> list[int]:
+        """The articles a saved search holds (articles, and articles whose notes match)."""
+        from reader.core.search.engine import MAX_LIMIT
+
+        found = self.search(query, limit=MAX_LIMIT)
+        return list(dict.fromkeys(result.article_id for result in found.results))
 
     def search(self, query: str, *, typing: bool = False, limit: int = 50) -> SearchResults:
         """Ranked results; empty (with a note) when the index cannot be used."""

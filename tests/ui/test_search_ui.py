@@ -92,3 +92,27 @@ async def test_hostile_query_is_shown_inert_and_finds_nothing_harmful(
         await pilot.pause(0.5)
         assert app.is_running
         assert "@click=app.quit" in screen_text(app)
+
+
+async def test_a_saved_search_is_a_folder_of_its_articles(library: Path, data_dir: Path) -> None:
+    write(library, "a.md", "---\ntitle: Badgers at dawn\n---\n\nBadgers dig.\n")
+    write(library, "b.md", "---\ntitle: More badgers\n---\n\nA badger sleeps.\n")
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot, app)
+        await pilot.press("slash", *"badger")
+        await wait_until(pilot, lambda: "2 results" in screen_text(app))
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "1 ★ badger" in screen_text(app))
+        await pilot.press("escape", "1")
+        await wait_until(pilot, lambda: screen.article_list.counts[0] == 2)
+        titles = sorted(row.title for row in screen.article_list.rows)
+        assert titles == ["Badgers at dawn", "More badgers"]
+        assert "★ badger" in screen_text(app)
+        await pilot.press("0")
+        await wait_until(pilot, lambda: screen.article_list.counts[0] == 5)
+    # Saved searches are remembered.
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot, app)
+        await wait_until(pilot, lambda: "1 ★ badger" in screen_text(app))

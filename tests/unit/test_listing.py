@@ -332,3 +332,20 @@ def test_core_listing_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_restriction_shows_only_those_articles_and_filters_within_them() -> None:
+    from reader.core.listing import ArticleListing
+
+    rows = [
+        ArticleSummary(id=i, path=Path(f"/l/{i}.md"), title=f"Title {i}", source="l")
+        for i in range(10)
+    ]
+    listing = ArticleListing(rows)
+    listing.restrict_to({2, 3, 7})
+    assert sorted(row.id for row in listing.visible) == [2, 3, 7]
+    listing.query = "7"
+    assert [row.id for row in listing.visible] == [7]
+    listing.query = ""
+    listing.restrict_to(None)
+    assert len(listing.visible) == 10

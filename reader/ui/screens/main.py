@@ -33,6 +33,7 @@ from reader.ui.screens.search_mixin import SEARCH_BINDINGS, SearchMixin
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.safe_input import SafeInput
+from reader.ui.widgets.saved_searches import SavedSearches
 
 if TYPE_CHECKING:
     from reader.ui.widgets.reading_view import ReadingView
@@ -85,6 +86,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="library"):
+                yield SavedSearches(id="saved-searches")
                 yield SafeInput(placeholder="Filter by title, author, tag  (f)", id="filter")
                 yield ArticleList(id="articles")
                 yield Static(id="list-status")
@@ -152,6 +154,8 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         except StoreError as error:
             self.app.call_from_thread(self._library_failed, str(error))
             return
+        searches = self.session.saved_searches()
+        self.app.call_from_thread(self.show_saved_searches, searches)
         more = len(first) >= FIRST_SCREEN_ROWS
         if preloaded is None:
             self.app.call_from_thread(self._library_opened, first, more, notices, theme)
@@ -253,6 +257,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             parts = [f"loading articles ({total:,} so far)…"]
         else:
             parts = [f"{shown:,} of {total:,} articles"]
+        bar = self.query_one(SavedSearches)
+        if bar.active is not None and bar.active < len(bar.searches):
+            parts.insert(0, f"★ {bar.searches[bar.active][0]} (0: all)")
         parts.append(f"by {SORT_NAMES[self.sort_key]}")
         if self.skipped_count:
             parts.append(f"{self.skipped_count} skipped (S)")
@@ -400,9 +407,13 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.query_one("#filter", Input).focus()
 
     def action_escape(self) -> None:
-        """Clear the search hits if there are any, else the filter."""
-        if not self.clear_hits():
-            self.action_clear_filter()
+        """Clear the search hits if there are any, else the filter, else a saved search."""
+        if self.clear_hits():
+            return
+        if not self.query_one("#filter", Input).value and self.article_list.restricted:
+            self.action_saved_search(0)
+            return
+        self.action_clear_filter()
 
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)

@@ -47,6 +47,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close", id="close-search"),
         Binding("down", "focus_results", "Results", id="search-results", show=False),
+        Binding("ctrl+s", "save_search", "Save search", id="save-search"),
     ]
 
     def __init__(self, session: LibrarySession, query: str = "") -> None:
@@ -131,6 +132,28 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             snippet_text(result.snippet, result.spans),  # type: ignore[attr-defined]
         )
         return line
+
+    def action_save_search(self) -> None:
+        query = self.query_one("#search-input", SafeInput).value.strip()
+        if not query:
+            self.notify("Type a query to save first", timeout=2, markup=False)
+            return
+        self._save(query)
+
+    @work(thread=True, group="save-search")
+    def _save(self, query: str) -> None:
+        searches = self.session.save_search(inert(query, limit=40), query)
+        self.app.call_from_thread(self._saved, query, searches)
+
+    def _saved(self, query: str, searches: list[tuple[str, str]]) -> None:
+        number = next(i for i, (_, q) in enumerate(searches, 1) if q == query)
+        self.notify(
+            f"Saved as search {number}: press {number} in the list to show its articles",
+            markup=False,
+        )
+        main = self.app.screen_stack[0]
+        if hasattr(main, "show_saved_searches"):
+            main.show_saved_searches(searches)
 
     def action_focus_results(self) -> None:
         results = self.query_one(OptionList)

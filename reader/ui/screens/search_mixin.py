@@ -13,12 +13,15 @@ from textual.widgets import Input, Static
 
 from reader.core.models import ArticleSummary
 from reader.core.sanitize import inert, safe_text
+from reader.ui.widgets.saved_searches import SavedSearches
 
 SEARCH_BINDINGS = [
     Binding("slash", "search", "Search", id="search"),
     Binding("ctrl+f", "find", "Find in article", id="find", show=False),
     Binding("n", "next_hit", "Next hit", id="next-hit", show=False),
     Binding("N", "previous_hit", "Previous hit", id="previous-hit", show=False),
+    *(Binding(str(n), f"saved_search({n})", f"Saved search {n}", show=False) for n in range(1, 10)),
+    Binding("0", "saved_search(0)", "All articles (leave a saved search)", show=False),
 ]
 HITS = "search-hits"
 CURRENT_HIT = "search-current"
@@ -116,6 +119,33 @@ class SearchMixin:
             self.reading_view.clear_ranges(CURRENT_HIT)
         self._update_hit_bar()
         return had
+
+    # -- saved searches: folders of what a query finds -------------------------------------
+
+    def action_saved_search(self, number: int) -> None:
+        bar = self.query_one(SavedSearches)
+        if number == 0 or number > len(bar.searches):
+            if self.article_list.restricted:
+                self.article_list.restrict_to(None)
+                bar.show(bar.searches)
+                self._update_status()
+            return
+        _name, query = bar.searches[number - 1]
+        self._open_saved_search(number - 1, query)
+
+    @work(thread=True, exclusive=True, group="saved-search")
+    def _open_saved_search(self, index: int, query: str) -> None:
+        ids = self.session.search_ids(query)
+        self.app.call_from_thread(self._saved_search_ready, index, ids)
+
+    def _saved_search_ready(self, index: int, ids: list[int]) -> None:
+        bar = self.query_one(SavedSearches)
+        self.article_list.restrict_to(ids)
+        bar.show(bar.searches, index)
+        self._update_status()
+
+    def show_saved_searches(self, searches: list[tuple[str, str]]) -> None:
+        self.query_one(SavedSearches).show(searches)
 
     # -- hits ----------------------------------------------------------------------------
 

@@ -213,6 +213,15 @@ class ArticleList(ScrollView, can_focus=True):
         """The current summary of an article, shown or filtered out."""
         return self._listing.get(article_id)
 
+    def restrict_to(self, ids: Iterable[int] | None) -> None:
+        """Show only these articles (a saved search); None shows every article again."""
+        allowed = None if ids is None else list(ids)
+        self._change(lambda: self._listing.restrict_to(allowed))
+
+    @property
+    def restricted(self) -> bool:
+        return self._listing.restricted
+
     def index_of_id(self, article_id: int) -> int | None:
         """The row showing `article_id`, or None when it is filtered out or unknown."""
         return self._listing.index_of(article_id)
