@@ -101,25 +101,30 @@ class LibrarySession:
         on_batch: Callable[[list[ArticleSummary]], None] | None = None,
     ) -> ScanReport:
         """Pick up changed files; the search index follows each batch as it is written."""
-        from reader.core.library import ArticleChanges, scan
+        from reader.core.library import scan
+        from reader.core.search import IndexFollower, SearchIndexError
 
         index = self.search_index()
         store = self.store
-        if index is not None:
+
+        def run(on_change: Callable[..., None] | None) -> ScanReport:
+            return scan(
+                store,
+                self.roots,
+                max_bytes=self.settings.max_file_bytes,
+                progress=progress,
+                on_batch=on_batch,
+                on_change=on_change,
+            )
+
+        if index is None:
+            return run(None)
+        try:
             self._sync_search(index)
-
-        def follow(changes: ArticleChanges) -> None:
-            if index is not None:
-                index.apply(store, changes)
-
-        return scan(
-            store,
-            self.roots,
-            max_bytes=self.settings.max_file_bytes,
-            progress=progress,
-            on_batch=on_batch,
-            on_change=follow,
-        )
+            with IndexFollower(index, store) as follow:  # indexes in a thread as batches land
+                return run(follow)
+        except SearchIndexError:  # another reader holds the index: the library still updates
+            return run(None)
 
     # -- search ----------------------------------------------------------------------------
 

@@ -310,6 +310,12 @@ class Store(IndexWrites):
     # -- reading state and settings --------------------------------------------------------
 
     @guard
+    def read_ids(self) -> frozenset[int]:
+        """Ids of the articles marked read (for search's `is:read` / `is:unread`)."""
+        rows = self._conn().execute("SELECT article_id FROM reading_state WHERE read = 1")
+        return frozenset(row[0] for row in rows)
+
+    @guard
     def reading_state(self, article_id: int) -> ReadingState:
         row = (
             self._conn()

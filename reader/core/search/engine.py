@@ -260,14 +260,5 @@ class SearchIndex:
 
 
 def read_ids(store: Store) -> frozenset[int]:
-    """Ids of the articles marked read, for `is:read` / `is:unread`.
-
-    Uses `Store.read_ids()` when the store has it; until then, the store's own connection.
-    """
-    method = getattr(store, "read_ids", None)
-    if method is not None:
-        return frozenset(method())
-    with contextlib.closing(
-        store._conn().execute("SELECT article_id FROM reading_state WHERE read = 1")
-    ) as rows:
-        return frozenset(row[0] for row in rows)
+    """Ids of the articles marked read, for `is:read` / `is:unread`."""
+    return store.read_ids()
