@@ -22,6 +22,22 @@ KEY_NAMES = {
 }
 
 
+SEARCH_SYNTAX = (
+    ("whale song", "articles with both words (title, text, author, notes)"),
+    ('"killer whale"', "the exact phrase"),
+    ("comput*", "words starting with comput"),
+    ('-draft  -"first draft"', "leave out that word or phrase"),
+    ("rust OR go", "either word"),
+    ('title:rust  author:"Ada Lovelace"', "only in the title / the author"),
+    ("tag:python  in:FOLDER", "by tag; in a folder of that name"),
+    ("is:read  is:unread", "by reading state"),
+    ("after:2024-01-01  before:2024-07", "by date (day, month or year)"),
+    ("", "killers finds killer, cafe finds café, 羅生門 is found without spaces;"),
+    ("", "the word being typed also matches as a prefix. Invalid syntax = plain words."),
+    ("ctrl+f", "find in the article: ignores accents, and case unless you type capitals"),
+)
+
+
 def _key_label(keys: str) -> str:
     return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
@@ -56,6 +72,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(safe_text("Keys  (esc to close)"), classes="dialog-title")
             with VerticalScroll():
                 yield Static(self._table(), id="help-keys")
+                yield Static(self._search_table(), id="help-search")
                 yield Static(
                     safe_text(
                         "Mouse: click a row to select it, click a link to follow it, scroll with "
@@ -65,6 +82,16 @@ class HelpScreen(ModalScreen[None]):
                     ),
                     id="help-footer",
                 )
+
+    def _search_table(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", min_width=12)
+        table.add_column()
+        table.add_row(Text(""), Text(""))
+        table.add_row(Text(""), Text("Search (/) syntax", style="bold underline"))
+        for syntax, meaning in SEARCH_SYNTAX:
+            table.add_row(safe_text(syntax), safe_text(meaning))
+        return table
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
