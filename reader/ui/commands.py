@@ -33,4 +33,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("Skipped files", "show_skipped", "Files that were not loaded, and why", "S"),
     Command("Rescan library", "rescan", "Look for new, changed and removed files", "R"),
     Command("Help", "app.help", "Every key and command", "?"),
+    Command("Notes panel", "toggle_notes", "Show or hide the article's note and highlights", "a"),
+    Command("Select text", "select_text", "Select a passage to highlight (h) or comment (c)", "v"),
+    Command("All notes", "all_notes", "Every note and highlight in the library", "A"),
+    Command("Next highlight", "next_highlight", "Go to the next highlight in the article", "]"),
+    Command("Previous highlight", "previous_highlight", "Go to the previous highlight", "["),
+    Command("Comment on highlight", "comment_highlight", "Edit the comment and colour", "c"),
+    Command("Delete highlight", "delete_highlight", "Delete the highlight in view", "x"),
+    Command("Undo delete", "undo_delete", "Bring back the last deleted highlight", "U"),
+    Command(
+        "Export notes",
+        "export_notes",
+        "Write every note and highlight as Markdown in the current folder (else the data folder)",
+        "",
+    ),
 )

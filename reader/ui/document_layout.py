@@ -75,6 +75,15 @@ DEFAULT_STYLES: dict[str, Style] = {
     "search-hit": Style(reverse=True),
     "current-hit": Style(bgcolor="yellow", color="black", bold=True),
     "highlight": Style(bgcolor="dark_goldenrod", color="black"),
+    # One per `reader.core.notes.COLORS`; "highlight-current" marks the one ] and [ reached.
+    "highlight-yellow": Style(bgcolor="#d7d75f", color="black"),
+    "highlight-green": Style(bgcolor="#87d787", color="black"),
+    "highlight-blue": Style(bgcolor="#87afd7", color="black"),
+    "highlight-pink": Style(bgcolor="#ffafd7", color="black"),
+    "highlight-purple": Style(bgcolor="#af87d7", color="black"),
+    "highlight-current": Style(bold=True, underline=True),
+    "selection": Style(bgcolor="#005f87", color="white"),
+    "caret": Style(reverse=True, bold=True),
 }
 """Styles used when the caller gives none; the app maps its theme onto these names."""
 

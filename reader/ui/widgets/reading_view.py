@@ -9,9 +9,10 @@ land on exactly the characters they name.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.segment import Segment
@@ -37,6 +38,7 @@ from reader.ui.document_layout import (
 )
 from reader.ui.laid_document import LaidDocument, RangeGroup, overlay
 from reader.ui.links import Link, block_links
+from reader.ui.widgets.selection import SELECTION_BINDINGS, SelectionMixin
 
 BATCH_CHARS = 20_000
 """Article text the worker lays out before handing lines to the screen."""
@@ -48,8 +50,14 @@ PADDING = 2
 """Blank cells either side of the text when the pane is narrower than the measure."""
 
 
-class ReadingView(ScrollView, can_focus=True):
-    """Shows one article: header, then its blocks laid out to the reading width."""
+class ReadingView(SelectionMixin, ScrollView, can_focus=True):
+    """Shows one article: header, then its blocks laid out to the reading width.
+
+    Passages are selected with the keyboard or the mouse (see `selection`); Textual's own
+    text selection is off, since it knows nothing of text offsets.
+    """
+
+    ALLOW_SELECT = False
 
     DEFAULT_CSS = """
     ReadingView {
@@ -60,6 +68,7 @@ class ReadingView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
+        *SELECTION_BINDINGS,
         Binding("j,down", "line_down", "Down", show=False, id="reading-line-down"),
         Binding("k,up", "line_up", "Up", show=False, id="reading-line-up"),
         Binding("space,pagedown", "page_down", "Page down", id="reading-page-down"),
@@ -117,6 +126,7 @@ class ReadingView(ScrollView, can_focus=True):
         self._offsets: list[int] = []
         self._next_offset = 0
         self._links: list[Link] = []
+        self._text: str | None = None
         self._words: int | None = None
         self._finished = False
         self._serial += 1
@@ -127,6 +137,7 @@ class ReadingView(ScrollView, can_focus=True):
         self._pending_scroll: tuple[int, bool] | None = None
         self._pending_end = False
         self._cache.clear()
+        self.cancel_selection()
         if self.is_mounted:
             self.workers.cancel_group(self, "reading-layout")
 
@@ -154,6 +165,7 @@ class ReadingView(ScrollView, can_focus=True):
             self._offsets.append(self._next_offset)
             self._links.extend(block_links(block, self._next_offset))
             self._next_offset += len(block.text) + len(BLOCK_SEPARATOR)
+        self._text = None
         self._pump()
 
     def finish(self) -> None:
@@ -171,6 +183,13 @@ class ReadingView(ScrollView, can_focus=True):
             and self._shown is self._building
             and self._shown.blocks_done >= len(self._blocks)
         )
+
+    @property
+    def text(self) -> str:
+        """The article's text so far (`Document.text` once finished): what offsets address."""
+        if self._text is None:
+            self._text = BLOCK_SEPARATOR.join(block.text for block in self._blocks)
+        return self._text
 
     @property
     def links(self) -> list[Link]:
@@ -258,10 +277,15 @@ class ReadingView(ScrollView, can_focus=True):
             lines = self._lay_out(blocks, offsets, building.width, cursor, stop)
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._receive, generation, building, lines, stop)
+            self._from_worker(self._receive, generation, building, lines, stop)
             cursor = stop
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._worker_done, generation)
+            self._from_worker(self._worker_done, generation)
+
+    def _from_worker(self, callback: Callable[..., object], *args: object) -> None:
+        """Hand a worker's result to the event loop; dropped when the app has stopped."""
+        with contextlib.suppress(RuntimeError):  # NoActiveAppError, or the app not running
+            self.app.call_from_thread(callback, *args)
 
     def _receive(
         self, generation: int, building: LaidDocument, lines: list[LaidLine], upto: int
@@ -328,7 +352,7 @@ class ReadingView(ScrollView, can_focus=True):
     @work(thread=True, group="reading-words")
     def _count_words(self, serial: int, blocks: tuple[Block, ...]) -> None:
         words = count_words(BLOCK_SEPARATOR.join(block.text for block in blocks))
-        self.app.call_from_thread(self._set_words, serial, words)
+        self._from_worker(self._set_words, serial, words)
 
     def _set_words(self, serial: int, words: int) -> None:
         if serial != self._serial or self._meta is None:
@@ -384,6 +408,12 @@ class ReadingView(ScrollView, can_focus=True):
         """Text offset of the first text line in view: the reading position to remember."""
         return self._shown.offset_of_row(int(self.scroll_y))
 
+    def offset_in_view(self, offset: int) -> bool:
+        """True when the line showing `offset` is on screen."""
+        row = self._shown.row_of(offset)
+        top = int(self.scroll_y)
+        return row is not None and top <= row < top + self.scrollable_content_region.height
+
     def scroll_to_offset(self, offset: int, *, center: bool = False, animate: bool = False) -> None:
         """Bring the line showing `offset` to the top (or centre); waits if not laid out yet."""
         shown = self._shown
@@ -431,6 +461,8 @@ class ReadingView(ScrollView, can_focus=True):
         return None
 
     def on_click(self, event: events.Click) -> None:
+        if self.take_drag():
+            return  # the press-drag-release selected text
         position = event.get_content_offset(self)
         offset = None if position is None else self.offset_at(position.x, position.y)
         link = None if offset is None else self.link_at(offset)
