@@ -134,8 +134,26 @@ async def test_quitting_right_after_typing_saves_the_note(essay: Path, data_dir:
         screen = await open_essay(pilot, app)
         await pilot.press("a", *"last words")
         assert screen.notes_panel.dirty
-        await app.action_quit()  # before the autosave's half second is up
+        await pilot.press("escape", "q")  # before the autosave's half second is up
     assert stored(data_dir).note(1).text == "last words"
+
+
+async def test_typing_then_switching_article_saves_and_returning_shows_it(
+    library: Path, data_dir: Path
+) -> None:
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot, app)
+        first = screen.current
+        await wait_until(pilot, lambda: not screen.notes_panel.editor.disabled)
+        await pilot.press("a", *"on the first one", "escape", "tab", "j")  # the next article
+        await wait_until(pilot, lambda: screen.current.id != first.id)
+        assert stored(data_dir).note(first.id).text == "on the first one"
+        await wait_until(pilot, lambda: not screen.notes_panel.editor.disabled)
+        assert screen.notes_panel.editor.text == ""
+        await pilot.press("k")
+        await wait_until(pilot, lambda: screen.notes_panel.editor.text == "on the first one")
+        assert screen.notes_panel.status == SAVED_MARK
 
 
 async def test_a_read_only_store_shows_why_and_keeps_the_text(
@@ -198,7 +216,6 @@ async def test_highlight_by_keyboard_is_stored_and_drawn(essay: Path, data_dir: 
         assert [h.quote for h in screen.highlights] == ["The quick brown"]
         assert any(style.bgcolor == highlight_bg() for style in styles_of_word(screen, "quick"))
         assert not any(style.bgcolor == highlight_bg() for style in styles_of_word(screen, "fox"))
-        assert "“The quick brown”" in screen_text(app) or screen.notes_panel.display is False
     [item] = stored(data_dir).highlights(1)
     assert (item.quote, item.color) == ("The quick brown", "yellow")
 
@@ -288,6 +305,35 @@ async def test_brackets_jump_between_highlights(essay: Path, data_dir: Path) -> 
         await pilot.pause()
         assert screen._current_highlight == first.id
         assert view.offset_in_view(first.start)
+
+
+async def test_the_panel_lists_highlights_and_enter_goes_to_one(
+    essay: Path, data_dir: Path
+) -> None:
+    app = app_for(essay, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_essay(pilot, app)
+        await highlight_first_words(pilot, screen)
+        await pilot.press("G", "v")
+        while screen.reading_view.caret != screen.article_text.index(LAST) - 2:
+            await pilot.press("right_curly_bracket")
+        await pilot.press("v", "right_parenthesis", "h")
+        await wait_until(pilot, lambda: len(screen.highlights) == 2)
+        await pilot.press("g", "a", "tab")  # the panel, then from the note to its list
+        listed = screen.notes_panel.query_one("#highlight-list", OptionList)
+        assert listed.has_focus and listed.option_count == 2
+        assert "The quick brown" in screen_text(app) and "mountains" in screen_text(app)
+        await pilot.press("home", "down", "enter")
+        await pilot.pause()
+        assert screen.reading_view.has_focus
+        last = screen.highlights[1]
+        assert screen._current_highlight == last.id
+        assert screen.reading_view.offset_in_view(last.start)
+        await pilot.press("a")  # a hides the panel...
+        assert not screen.notes_panel.display
+        await pilot.press("a", "tab", "home", "x")  # ...and shows it; x acts on the list's choice
+        await wait_until(pilot, lambda: len(screen.highlights) == 1)
+        assert screen.highlights[0].quote == last.quote
 
 
 async def test_delete_a_highlight_and_undo(essay: Path, data_dir: Path) -> None:

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, RadioButton, RadioSet, Static
 
 from reader.core.notes import COLORS
-from reader.core.sanitize import safe_text
+from reader.core.sanitize import inert, safe_text
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
     def __init__(self, quote: str, comment: str = "", color: str = COLORS[0]) -> None:
         super().__init__()
         self.quote = quote
-        self.comment = comment
+        # Shown in an Input, which draws what it holds raw: a comment imported from a file
+        # may carry terminal controls, so it is edited in its visible, inert form.
+        self.comment = inert(comment, limit=None)
         self.color = color if color in COLORS else COLORS[0]
 
     def compose(self) -> ComposeResult:

@@ -52,7 +52,10 @@ class NotesPanel(Vertical):
     NotesPanel #highlight-list { height: 1fr; border: none; }
     """
 
-    BINDINGS = [Binding("escape", "leave", "Back to the article", id="notes-leave")]
+    BINDINGS = [
+        Binding("escape", "leave", "Back to the article", id="notes-leave"),
+        Binding("tab", "other_part", "Note ⇄ highlights", id="notes-other-part"),
+    ]
 
     class NoteEdited(Message):
         """The reader paused typing (or left the editor): save `text` as the note."""
@@ -201,6 +204,14 @@ class NotesPanel(Vertical):
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
+
+    def action_other_part(self) -> None:
+        """Tab moves between the note and the highlight list (escape leaves the panel)."""
+        options = self.query_one("#highlight-list", OptionList)
+        if options.has_focus and not self.editor.disabled:
+            self.editor.focus()
+        else:
+            options.focus()
 
     # -- status --------------------------------------------------------------------------------
 
