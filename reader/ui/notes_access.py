@@ -12,12 +12,15 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from reader.core.notes import NoteChange, NotesStore
 from reader.core.session import LibrarySession
 
-Listener = Callable[[NoteChange], None]
+if TYPE_CHECKING:
+    from reader.core.notes import NoteChange, NotesStore
+
+Listener = Callable[["NoteChange"], None]
 
 _stores: WeakKeyDictionary[LibrarySession, NotesStore] = WeakKeyDictionary()
 _listeners: WeakKeyDictionary[LibrarySession, list[Listener]] = WeakKeyDictionary()
@@ -31,6 +34,8 @@ def session_notes(session: LibrarySession) -> NotesStore:
         store = _stores.get(session)
     if store is not None:
         return store
+    from reader.core.notes import NotesStore  # imported on first use: it is not start-up work
+
     database = session.store  # outside our lock: it takes the session's own
     with _lock:
         store = _stores.get(session)

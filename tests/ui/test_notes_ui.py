@@ -145,11 +145,11 @@ async def test_typing_then_switching_article_saves_and_returning_shows_it(
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot, app)
         first = screen.current
-        await wait_until(pilot, lambda: not screen.notes_panel.editor.disabled)
+        await wait_until(pilot, lambda: screen.notes_panel.editable)
         await pilot.press("a", *"on the first one", "escape", "tab", "j")  # the next article
         await wait_until(pilot, lambda: screen.current.id != first.id)
         assert stored(data_dir).note(first.id).text == "on the first one"
-        await wait_until(pilot, lambda: not screen.notes_panel.editor.disabled)
+        await wait_until(pilot, lambda: screen.notes_panel.editable)
         assert screen.notes_panel.editor.text == ""
         await pilot.press("k")
         await wait_until(pilot, lambda: screen.notes_panel.editor.text == "on the first one")
@@ -491,3 +491,11 @@ async def test_export_from_the_palette_writes_markdown(
     [written] = out.glob("reader-notes-*.md")
     text = written.read_text(encoding="utf-8")
     assert "A test essay" in text and "> The quick brown" in text
+
+
+def test_every_highlight_colour_has_a_style_in_the_reading_pane() -> None:
+    from reader.core.notes import COLORS
+    from reader.ui.screens import highlights_mixin
+
+    assert highlights_mixin.COLORS == COLORS  # spelled out there to keep start-up light
+    assert all(f"highlight-{color}" in DEFAULT_STYLES for color in COLORS)

@@ -15,22 +15,25 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from reader.core.notes import COLORS, Conflict, Highlight, NotesError, NotesStore
 from reader.core.sanitize import inert
+from reader.core.schema import StoreError
 from reader.ui.notes_access import session_notes
-from reader.ui.screens.highlight_comment import CommentChoice, HighlightCommentScreen
 from reader.ui.widgets.notes_panel import NotesPanel
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from reader.core.models import ArticleSummary
+    from reader.core.notes import Highlight, NotesStore
     from reader.core.session import LibrarySession
+    from reader.ui.screens.highlight_comment import CommentChoice
     from reader.ui.widgets.article_list import ArticleList
     from reader.ui.widgets.reading_view import ReadingView
     from reader.ui.widgets.selection import SelectionMade
 
 CURRENT_STYLE = "highlight-current"
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+"""`reader.core.notes.COLORS`, spelled out: importing the notes core is not start-up work."""
 RANGE_NAMES = (*(f"highlight-{color}" for color in COLORS), CURRENT_STYLE)
 
 
@@ -104,7 +107,7 @@ class HighlightsMixin:
         """Find each highlight in the article's current text (it may have changed)."""
         try:
             items = self.notes.reanchor_article(article_id, text)
-        except NotesError as error:
+        except StoreError as error:
             self._deliver(self._notes_failed, str(error))
             return
         self._deliver(self._highlights_loaded, article_id, items)
@@ -160,7 +163,7 @@ class HighlightsMixin:
         try:
             item = self.notes.add_highlight(article_id, text, start, end)
             items = self.notes.highlights(article_id)
-        except (NotesError, ValueError) as error:
+        except (StoreError, ValueError) as error:
             self._deliver(self._notes_failed, str(error))
             return
         self._deliver(self._highlights_changed, article_id, items, item.id)
@@ -194,7 +197,7 @@ class HighlightsMixin:
     def _check_mark(self, article_id: int) -> None:
         try:
             annotated = article_id in self.notes.annotated_article_ids()
-        except NotesError:
+        except StoreError:
             return
         self._deliver(self._set_mark, article_id, annotated)
 
@@ -210,10 +213,14 @@ class HighlightsMixin:
             if choice is not None:
                 self._save_comment(item, choice)
 
+        from reader.ui.screens.highlight_comment import HighlightCommentScreen
+
         self.app.push_screen(HighlightCommentScreen(item.quote, item.comment, item.color), chosen)
 
     @work(thread=True, group="notes-write")
     def _save_comment(self, item: Highlight, choice: CommentChoice) -> None:
+        from reader.core.notes import Conflict
+
         comment, color = choice.comment, choice.color
         try:
             result = self.notes.edit_highlight(
@@ -231,7 +238,7 @@ class HighlightsMixin:
                     severity="warning",
                 )
             items = self.notes.highlights(item.article_id)
-        except NotesError as error:
+        except StoreError as error:
             self._deliver(self._notes_failed, str(error))
             return
         self._deliver(self._highlights_changed, item.article_id, items, item.id)
@@ -298,7 +305,7 @@ class HighlightsMixin:
         try:
             self.notes.delete_highlight(item.id)
             items = self.notes.highlights(item.article_id)
-        except NotesError as error:
+        except StoreError as error:
             self._deliver(self._notes_failed, str(error))
             return
         self._deliver(self._highlight_deleted, item, items)
@@ -321,7 +328,7 @@ class HighlightsMixin:
         try:
             item = self.notes.restore_highlight(highlight_id)
             items = self.notes.highlights(item.article_id)
-        except NotesError as error:
+        except StoreError as error:
             self._deliver(self._notes_failed, str(error))
             return
         self._deliver(self._highlights_changed, item.article_id, items, item.id)

@@ -15,19 +15,23 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
 from textual.widget import Widget
 
 from reader.core.models import ArticleSummary
-from reader.core.notes import Conflict, Note, NotesError, Saved, SaveResult
 from reader.core.sanitize import inert
+from reader.core.schema import StoreError
 from reader.ui.notes_access import close_session_notes
-from reader.ui.screens.all_notes import AllNotesScreen, NotesTarget
 from reader.ui.screens.highlights_mixin import HighlightsMixin
-from reader.ui.screens.note_conflict import ConflictChoice, NoteConflictScreen, both
 from reader.ui.widgets.notes_panel import NotesPanel
+
+if TYPE_CHECKING:
+    from reader.core.notes import Conflict, Note, SaveResult
+    from reader.ui.screens.all_notes import NotesTarget
+    from reader.ui.screens.note_conflict import ConflictChoice
 
 NOTES_BINDINGS: list[Binding] = [
     Binding("a", "toggle_notes", "Notes", id="notes-panel"),
@@ -43,8 +47,9 @@ NOTES_BINDINGS: list[Binding] = [
 LIBRARY_WIDTH_BESIDE_NOTES = "26%"
 """The article list's width while the notes panel is open (the stylesheet's otherwise)."""
 
-NoteOutcome = SaveResult | NotesError | None
-"""What a save did; None when a newer save of the same article had already been written."""
+if TYPE_CHECKING:
+    NoteOutcome = SaveResult | StoreError | None
+    """What a save did; None when a newer save of the same article had already been written."""
 
 
 class NotesMixin(HighlightsMixin):
@@ -101,6 +106,9 @@ class NotesMixin(HighlightsMixin):
         pending = self.notes_panel.pending()
         if pending is None:
             return
+        from reader.core.notes import Conflict
+        from reader.ui.screens.note_conflict import both
+
         article_id, text = pending
         self._note_serial += 1
         outcome = self._write_note(article_id, text, self._note_serial)
@@ -117,7 +125,7 @@ class NotesMixin(HighlightsMixin):
     def _load_note(self, article_id: int) -> None:
         try:
             note = self.notes.note(article_id)
-        except NotesError as error:
+        except StoreError as error:
             self._deliver(self._note_unreadable, article_id, str(error))
             return
         self._deliver(self._note_loaded, article_id, note)
@@ -145,6 +153,8 @@ class NotesMixin(HighlightsMixin):
 
     def _write_note(self, article_id: int, text: str, serial: int) -> NoteOutcome:
         """Save unless a newer edit of this article is already on disk (any thread)."""
+        from reader.core.notes import Saved
+
         with self._note_lock:
             if serial < self._note_written.get(article_id, 0):
                 return None
@@ -152,7 +162,7 @@ class NotesMixin(HighlightsMixin):
                 result = self.notes.save_note(
                     article_id, text, expected_version=self._note_versions.get(article_id, 0)
                 )
-            except NotesError as error:
+            except StoreError as error:
                 return error
             if isinstance(result, Saved):
                 self._note_versions[article_id] = result.item.version
@@ -162,18 +172,22 @@ class NotesMixin(HighlightsMixin):
     def _note_outcome(
         self, article_id: int, text: str, outcome: NoteOutcome, *, ask: bool = True
     ) -> None:
+        from reader.core.notes import Conflict, Saved
+
         if isinstance(outcome, Saved):
             self._note_drafts.pop(article_id, None)
             self.notes_panel.note_saved(article_id, text)
             self._set_mark(article_id, True if text.strip() else None)
         elif isinstance(outcome, Conflict) and ask:
             self._resolve_conflict(article_id, text, outcome)
-        elif isinstance(outcome, NotesError):
+        elif isinstance(outcome, StoreError):
             self._note_drafts[article_id] = text
             self.notes_panel.note_failed(article_id, str(outcome))
             self._notes_failed(f"{outcome}. Your text is kept in the editor.")
 
     def _resolve_conflict(self, article_id: int, mine: str, conflict: Conflict) -> None:
+        from reader.ui.screens.note_conflict import NoteConflictScreen, both
+
         theirs = conflict.current
 
         def chosen(choice: ConflictChoice | None) -> None:
@@ -188,16 +202,22 @@ class NotesMixin(HighlightsMixin):
 
     # -- the panel -----------------------------------------------------------------------------
 
-    def action_toggle_notes(self) -> None:
+    async def action_toggle_notes(self) -> None:
         panel = self.notes_panel
         if panel.has_class("shown"):
             if panel.has_focus_within:
                 self._focus_reader()
             self._show_panel(False)
             return
+        await self._open_panel()
+
+    async def _open_panel(self) -> None:
+        """Show the panel (building it the first time) and put the cursor in the note."""
+        built = self.notes_panel.build()
+        if built is not None:
+            await built
         self._show_panel(True)
-        if not panel.editor.disabled:
-            panel.editor.focus()
+        self.notes_panel.focus_editor()
 
     def _show_panel(self, show: bool) -> None:
         """Show or hide the panel; while shown the list is narrower, so the article keeps room."""
@@ -282,6 +302,8 @@ class NotesMixin(HighlightsMixin):
     # -- all notes, export ---------------------------------------------------------------------
 
     def action_all_notes(self) -> None:
+        from reader.ui.screens.all_notes import AllNotesScreen
+
         self.app.push_screen(AllNotesScreen(self.notes), self._go_to_target)
 
     def _go_to_target(self, target: NotesTarget | None) -> None:
@@ -306,8 +328,7 @@ class NotesMixin(HighlightsMixin):
         if item is not None:
             self.show_highlight(item)
         elif target.highlight_id is None:
-            self._show_panel(True)
-            self.notes_panel.editor.focus()
+            self.call_later(self._open_panel)  # type: ignore[attr-defined]
 
     def action_export_notes(self) -> None:
         self._export_notes()
@@ -319,7 +340,7 @@ class NotesMixin(HighlightsMixin):
         name = f"reader-notes-{dt.datetime.now():%Y%m%d-%H%M%S}.md"
         try:
             items = self.notes.collect()
-        except NotesError as error:
+        except StoreError as error:
             self._deliver(self._notes_failed, str(error))
             return
         if not items:
@@ -330,7 +351,7 @@ class NotesMixin(HighlightsMixin):
         for folder in (Path.cwd(), self.session.data_dir):
             try:
                 path = write_export(text, folder / name)
-            except (OSError, NotesError) as error:
+            except (OSError, StoreError) as error:
                 problems.append(f"{folder}: {error}")
                 continue
             message = f"{len(items)} articles' notes exported to {path}"

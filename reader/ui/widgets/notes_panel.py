@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import OptionList, Static, TextArea
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets import Static
 
-from reader.core.notes import Highlight
 from reader.core.sanitize import safe_text
-from reader.ui.document_layout import DEFAULT_STYLES
+
+if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+    from textual.widgets import OptionList, TextArea
+
+    from reader.core.notes import Highlight
 
 SAVE_DELAY = 0.5
 """Seconds after the last keystroke before the note is saved."""
@@ -80,29 +82,63 @@ class NotesPanel(Vertical):
         self.article_id: int | None = None
         self.saved_text = ""
         """What is on disk for `article_id`, as far as the panel knows."""
+        self._text = ""
+        """The note's text until the editor exists (then the editor holds it)."""
+        self._editable = False
+        self._status: tuple[str, bool] = ("", False)
+        self._highlights: list[Highlight] = []
+        self._current: str | None = None
+        self._editor: TextArea | None = None
+        self._list: OptionList | None = None
         self._timer: Timer | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(safe_text("Note"), id="notes-header")
-        yield Static(id="note-status")
-        editor = TextArea(id="note-editor", soft_wrap=True, show_line_numbers=False)
-        editor.disabled = True
-        yield editor
-        yield Static(safe_text("Highlights"), id="highlights-header")
-        yield OptionList(id="highlight-list")
+    def build(self) -> AwaitMount | None:
+        """Make the editor and the list (the first time the panel is shown, not at start-up:
+        a TextArea costs the first paint tens of milliseconds)."""
+        if self._editor is not None:
+            return None
+        from textual.widgets import OptionList, TextArea
+
+        self._editor = TextArea(self._text, id="note-editor", soft_wrap=True)
+        self._editor.disabled = not self._editable
+        self._list = OptionList(id="highlight-list")
+        done = self.mount(
+            Static(safe_text("Note"), id="notes-header"),
+            Static(id="note-status"),
+            self._editor,
+            Static(safe_text("Highlights"), id="highlights-header"),
+            self._list,
+        )
+        self._set_status(*self._status)
+        self._fill_list()
+        return done
 
     @property
-    def editor(self) -> TextArea:
-        return self.query_one("#note-editor", TextArea)
+    def editor(self) -> TextArea | None:
+        """The note editor, once the panel has been shown."""
+        return self._editor
+
+    @property
+    def text(self) -> str:
+        return self._text if self._editor is None else self._editor.text
+
+    @property
+    def editable(self) -> bool:
+        """The article's note is loaded and can be edited."""
+        return self._editable
 
     @property
     def status(self) -> str:
-        return str(self.query_one("#note-status", Static).render())
+        return self._status[0]
 
     @property
     def dirty(self) -> bool:
         """The editor holds text that is not known to be on disk."""
-        return self.article_id is not None and self.editor.text != self.saved_text
+        return self.article_id is not None and self.text != self.saved_text
+
+    def focus_editor(self) -> None:
+        if self._editor is not None and self._editable:
+            self._editor.focus()
 
     # -- attributes down: the screen tells the panel what is stored ---------------------------
 
@@ -111,9 +147,7 @@ class NotesPanel(Vertical):
         self._stop_timer()
         self.article_id = None
         self.saved_text = ""
-        editor = self.editor
-        editor.load_text("")
-        editor.disabled = True
+        self._set_text("", editable=False)
         self._set_status("loading…" if article_id is not None else "")
         self.set_highlights([], None)
 
@@ -121,9 +155,7 @@ class NotesPanel(Vertical):
         """Edit the article's note: `stored` is on disk; `draft` is unsaved text to keep."""
         self.article_id = article_id
         self.saved_text = stored
-        editor = self.editor
-        editor.disabled = False
-        editor.load_text(stored if draft is None else draft)
+        self._set_text(stored if draft is None else draft, editable=True)
         self._show_state()
 
     def note_saved(self, article_id: int, text: str) -> None:
@@ -140,14 +172,14 @@ class NotesPanel(Vertical):
     def replace_text(self, article_id: int, text: str) -> None:
         """Put `text` in the editor (a conflict resolved by keeping both)."""
         if article_id == self.article_id:
-            self.editor.load_text(text)
+            self._set_text(text, editable=True)
             self._show_state()
 
     @property
     def chosen_highlight(self) -> str | None:
         """The highlight picked in the list, while the list has focus."""
-        options = self.query_one("#highlight-list", OptionList)
-        if not options.has_focus or options.highlighted is None:
+        options = self._list
+        if options is None or not options.has_focus or options.highlighted is None:
             return None
         return options.get_option_at_index(options.highlighted).id
 
@@ -156,29 +188,40 @@ class NotesPanel(Vertical):
         self._stop_timer()
         if not self.dirty or self.article_id is None:
             return None
-        return self.article_id, self.editor.text
+        return self.article_id, self.text
 
     def set_highlights(self, highlights: Sequence[Highlight], current: str | None) -> None:
         """List the article's live highlights (orphaned ones marked) and select `current`."""
-        found = self.query("#highlight-list").results(OptionList)
-        options = next(found, None)
-        if options is None:  # the panel is being taken down (quitting)
+        self._highlights, self._current = list(highlights), current
+        self._fill_list()
+
+    def _fill_list(self) -> None:
+        from textual.widgets.option_list import Option, OptionDoesNotExist
+
+        options = self._list
+        if options is None or not self.is_attached:
             return
         options.clear_options()
-        if not highlights:
+        if not self._highlights:
             options.add_option(
                 Option(safe_text("None yet: v selects, h highlights", "italic"), disabled=True)
             )
             return
-        options.add_options(Option(highlight_prompt(item), id=item.id) for item in highlights)
-        if current is not None:
+        options.add_options(Option(highlight_prompt(item), id=item.id) for item in self._highlights)
+        if self._current is not None:
             with contextlib.suppress(OptionDoesNotExist):  # a deleted highlight was current
-                options.highlighted = options.get_option_index(current)
+                options.highlighted = options.get_option_index(self._current)
+
+    def _set_text(self, text: str, *, editable: bool) -> None:
+        self._text, self._editable = text, editable
+        if self._editor is not None:
+            self._editor.load_text(text)
+            self._editor.disabled = not editable
 
     # -- messages up: what the reader did ------------------------------------------------------
 
-    @on(TextArea.Changed, "#note-editor")
-    def _edited(self) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
         self._stop_timer()
         if self.article_id is None:
             return
@@ -194,10 +237,9 @@ class NotesPanel(Vertical):
         self._stop_timer()
         if self.article_id is not None and self.dirty:
             self._set_status("saving…")
-            self.post_message(self.NoteEdited(self.article_id, self.editor.text))
+            self.post_message(self.NoteEdited(self.article_id, self.text))
 
-    @on(OptionList.OptionSelected, "#highlight-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
             self.post_message(self.HighlightChosen(event.option.id))
@@ -207,20 +249,20 @@ class NotesPanel(Vertical):
 
     def action_other_part(self) -> None:
         """Tab moves between the note and the highlight list (escape leaves the panel)."""
-        options = self.query_one("#highlight-list", OptionList)
-        if options.has_focus and not self.editor.disabled:
-            self.editor.focus()
-        else:
-            options.focus()
+        if self._list is not None and self._list.has_focus:
+            self.focus_editor()
+        elif self._list is not None:
+            self._list.focus()
 
     # -- status --------------------------------------------------------------------------------
 
     def _show_state(self) -> None:
         self._set_status("editing…" if self.dirty else SAVED_MARK)
 
-    def _set_status(self, text: str, *, failed: bool = False) -> None:
+    def _set_status(self, text: str, failed: bool = False) -> None:
+        self._status = (text, failed)
         status = next(self.query("#note-status").results(Static), None)
-        if status is None:  # the panel is being taken down (quitting)
+        if status is None:  # not built yet, or being taken down (quitting)
             return
         status.update(safe_text(text, limit=300))
         status.set_class(failed, "failed")
@@ -233,6 +275,8 @@ class NotesPanel(Vertical):
 
 def highlight_prompt(item: Highlight, *, limit: int = QUOTE_CHARS) -> Text:
     """One highlight for a list: a swatch in its colour, the quote, then the comment."""
+    from reader.ui.document_layout import DEFAULT_STYLES
+
     swatch = DEFAULT_STYLES.get(f"highlight-{item.color}")
     text = Text(end="")
     text.append("▌ ", style=swatch.bgcolor.name if swatch and swatch.bgcolor else "")
