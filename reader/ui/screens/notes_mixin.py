@@ -1,7 +1,8 @@
 """The main screen's notes and highlights: the note panel, selection, highlights, all notes.
 
 A mixin so the main screen stays readable; it relies on the screen's `session`, `current`,
-`article_text`, `reading_view` and `article_list`. Highlights are in `HighlightsMixin`.
+`article_text`, `reading_view` and `article_list`. Highlights are in `HighlightsMixin`, the
+list's marks, all notes and export in `LibraryNotesMixin`.
 
 A note is saved by a worker half a second after typing stops, and synchronously when the
 screen flushes (switching article, quitting): saves of one article run one at a time under a
@@ -11,10 +12,8 @@ itself; a conflict means another process changed the note, and neither text is l
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -22,15 +21,13 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 from reader.core.models import ArticleSummary
-from reader.core.sanitize import inert
 from reader.core.schema import StoreError
 from reader.ui.notes_access import close_session_notes
-from reader.ui.screens.highlights_mixin import HighlightsMixin
+from reader.ui.screens.library_notes_mixin import LibraryNotesMixin
 from reader.ui.widgets.notes_panel import NotesPanel
 
 if TYPE_CHECKING:
     from reader.core.notes import Conflict, Note, SaveResult
-    from reader.ui.screens.all_notes import NotesTarget
     from reader.ui.screens.note_conflict import ConflictChoice
 
 NOTES_BINDINGS: list[Binding] = [
@@ -52,7 +49,7 @@ if TYPE_CHECKING:
     """What a save did; None when a newer save of the same article had already been written."""
 
 
-class NotesMixin(HighlightsMixin):
+class NotesMixin(LibraryNotesMixin):
     """Hooks the main screen calls; each is cheap and never blocks on disk (but `notes_flush`)."""
 
     _note_versions: dict[int, int]
@@ -70,7 +67,7 @@ class NotesMixin(HighlightsMixin):
         self._note_written = {}
         self._note_serial = 0
         self._note_lock = threading.Lock()
-        self._pending_target: NotesTarget | None = None
+        self._pending_target = None
         yield NotesPanel(id="notes-panel")
 
     def on_mount(self) -> None:
@@ -253,108 +250,3 @@ class NotesMixin(HighlightsMixin):
         view.focus()
         if not view.start_selection(view.caret):
             self.notify("Nothing to select yet", timeout=2)
-
-    # -- the list's marks ----------------------------------------------------------------------
-
-    @work(thread=True, group="notes-marks")
-    def _load_marks(self) -> None:
-        """At start: tidy what a crashed export left, then mark every annotated article."""
-        from reader.core.notes import cleanup_stale_temporaries
-        from reader.core.store import StoreError
-
-        try:
-            cleanup_stale_temporaries(self.session.data_dir)
-            annotated = self.notes.annotated_article_ids()
-        except (StoreError, OSError):
-            return  # the library worker reports a database that cannot be opened
-        self._deliver(self._marks_loaded, annotated)
-
-    def _marks_loaded(self, annotated: set[int]) -> None:
-        self._annotated |= annotated
-        self._apply_marks()
-
-    def _apply_marks(self) -> None:
-        """Put the notes mark back on rows the library reloaded without it."""
-        articles = self.article_list
-        for article_id in self._annotated:
-            summary = articles.summary_for(article_id)
-            if summary is not None and not summary.has_notes:
-                articles.update_state(article_id, has_notes=True)
-
-    def on_article_list_counts_changed(self) -> None:
-        self._apply_marks()
-
-    @property
-    def scanning(self) -> bool:
-        """Whether the library is being scanned (the main screen's attribute).
-
-        A scan ends by reloading every row from the index, which knows nothing of notes, so
-        the marks are put back when it ends. A property only to see that moment.
-        """
-        return getattr(self, "_notes_scanning", False)
-
-    @scanning.setter
-    def scanning(self, value: bool) -> None:
-        self._notes_scanning = value
-        if not value and getattr(self, "_annotated", None):
-            self.call_later(self._apply_marks)  # type: ignore[attr-defined]
-
-    # -- all notes, export ---------------------------------------------------------------------
-
-    def action_all_notes(self) -> None:
-        from reader.ui.screens.all_notes import AllNotesScreen
-
-        self.app.push_screen(AllNotesScreen(self.notes), self._go_to_target)
-
-    def _go_to_target(self, target: NotesTarget | None) -> None:
-        if target is None:
-            return
-        summary = self.article_list.summary_for(target.article_id)
-        if summary is None:
-            self.notify("That article is not in the library now", severity="warning")
-            return
-        self._pending_target = target
-        self.article_list.select_id(target.article_id)
-        self.open_summary(summary)  # type: ignore[attr-defined]
-        if self._highlights_of == target.article_id:
-            self._highlights_ready(target.article_id)
-
-    def _highlights_ready(self, article_id: int) -> None:
-        target = self._pending_target
-        if target is None or target.article_id != article_id:
-            return
-        self._pending_target = None
-        item = self._find(target.highlight_id)
-        if item is not None:
-            self.show_highlight(item)
-        elif target.highlight_id is None:
-            self.call_later(self._open_panel)  # type: ignore[attr-defined]
-
-    def action_export_notes(self) -> None:
-        self._export_notes()
-
-    @work(thread=True, group="notes-export", exclusive=True)
-    def _export_notes(self) -> None:
-        from reader.core.notes.export import to_markdown, write_export
-
-        name = f"reader-notes-{dt.datetime.now():%Y%m%d-%H%M%S}.md"
-        try:
-            items = self.notes.collect()
-        except StoreError as error:
-            self._deliver(self._notes_failed, str(error))
-            return
-        if not items:
-            self._deliver(self.notify, "No notes or highlights to export yet")
-            return
-        text = to_markdown(items)
-        problems: list[str] = []
-        for folder in (Path.cwd(), self.session.data_dir):
-            try:
-                path = write_export(text, folder / name)
-            except (OSError, StoreError) as error:
-                problems.append(f"{folder}: {error}")
-                continue
-            message = f"{len(items)} articles' notes exported to {path}"
-            self._deliver(self.notify, inert(message), title="Export", markup=False)
-            return
-        self._deliver(self._notes_failed, "Export failed: " + "; ".join(problems))
