@@ -14,11 +14,25 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.css.query import NoMatches
 
 from reader.core.sanitize import inert
 from reader.core.schema import StoreError
 from reader.ui.notes_access import session_notes
 from reader.ui.widgets.notes_panel import NotesPanel
+
+
+class _PanelGone:
+    """Answers every call with nothing: the notes panel has already been removed."""
+
+    is_mounted = False
+    chosen_highlight = None
+
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return lambda *args, **kwargs: None
+
+
+_GONE = _PanelGone()
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -86,7 +100,12 @@ class HighlightsMixin:
 
     @property
     def notes_panel(self) -> NotesPanel:
-        return self.query_one(NotesPanel)
+        """The panel; while the screen is being torn down (a worker's result arriving after
+        quit), a stand-in that ignores calls, so a late result never crashes the app."""
+        try:
+            return self.query_one(NotesPanel)
+        except NoMatches:
+            return _GONE  # type: ignore[return-value]
 
     @property
     def highlights(self) -> list[Highlight]:
