@@ -171,7 +171,9 @@ async def test_a_read_only_store_shows_why_and_keeps_the_text(
         await wait_until(pilot, lambda: panel.status.startswith("not saved"))
         assert "read-only" in panel.status
         assert panel.editor.text == "precious thoughts"
-        assert any("read-only" in str(n.message) for n in app._notifications)
+        await wait_until(
+            pilot, lambda: any("read-only" in str(n.message) for n in app._notifications)
+        )
         await pilot.press(*" and more")  # typing on tries again, and still keeps everything
         await wait_until(pilot, lambda: panel.status.startswith("not saved"))
         assert panel.editor.text == "precious thoughts and more"
