@@ -26,6 +26,7 @@ from reader.core.models import (
 from reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
+    from reader.core.notes import NoteChange
     from reader.core.search import SearchIndex, SearchResults
 
 FIRST_SCREEN_ROWS = 300
@@ -189,6 +190,26 @@ class LibrarySession:
 
         found = self.search(query, limit=MAX_LIMIT)
         return list(dict.fromkeys(result.article_id for result in found.results))
+
+    def index_note_change(self, change: NoteChange) -> None:
+        """Keep search in step with one committed note or highlight change."""
+        index = self.search_index()
+        if index is None:
+            return
+        try:
+            from reader.core.notes import NotesStore
+
+            notes = NotesStore.for_store(self.store)
+            docs = notes.iter_note_documents(change.article_id)
+            doc = next((doc for doc in docs if doc.note_id == change.note_id), None)
+            if doc is None:  # deleted, or emptied: nothing of it should be found any more
+                index.remove_note(change.note_id)
+            else:
+                index.index_note(
+                    doc.note_id, doc.article_id, doc.text, article=self.summary(doc.article_id)
+                )
+        except Exception:  # search is derived data: a failure here never loses a note
+            return
 
     def search(self, query: str, *, typing: bool = False, limit: int = 50) -> SearchResults:
         """Ranked results; empty (with a note) when the index cannot be used."""

@@ -116,3 +116,16 @@ async def test_a_saved_search_is_a_folder_of_its_articles(library: Path, data_di
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot, app)
         await wait_until(pilot, lambda: "1 ★ badger" in screen_text(app))
+
+
+async def test_a_note_is_found_by_search_and_marked_as_a_note(
+    library: Path, data_dir: Path
+) -> None:
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot, app)
+        await pilot.press("a", *"zanzibarish thought")
+        await wait_until(pilot, lambda: screen.notes_panel.status.startswith("saved"))
+        await pilot.press("escape", "slash", *"zanzibarish")
+        await wait_until(pilot, lambda: "✎ note" in screen_text(app), timeout=20)
+        assert "1 result" in screen_text(app)

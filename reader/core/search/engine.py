@@ -135,7 +135,12 @@ class SearchIndex:
             self._commit(self._writer_locked())
 
     def index_note(
-        self, note_id: int, article_id: int, text: str, *, article: ArticleSummary | None = None
+        self,
+        note_id: int | str,
+        article_id: int,
+        text: str,
+        *,
+        article: ArticleSummary | None = None,
     ) -> None:
         """Add or replace a note (or highlight comment) on `article_id`.
 
@@ -150,7 +155,7 @@ class SearchIndex:
             writer.add_document(doc)
             self._commit(writer)
 
-    def remove_note(self, note_id: int) -> None:
+    def remove_note(self, note_id: int | str) -> None:
         with self._lock:
             writer = self._writer_locked()
             delete(writer, "key", fields.note_key(note_id))

@@ -51,7 +51,7 @@ def article_key(article_id: int) -> str:
     return f"a:{article_id}"
 
 
-def note_key(note_id: int) -> str:
+def note_key(note_id: int | str) -> str:
     return f"n:{note_id}"
 
 
@@ -60,10 +60,12 @@ def article_document(summary: ArticleSummary, text: str) -> tantivy.Document:
 
 
 def note_document(
-    note_id: int, article_id: int, text: str, article: ArticleSummary | None
+    note_id: int | str, article_id: int, text: str, article: ArticleSummary | None
 ) -> tantivy.Document:
+    """Notes are keyed by the notes store's id ("note:<article>" or a highlight's uuid)."""
     doc = _document(note_key(note_id), article_id, NOTE, text, article)
-    doc.add_integer("note_id", note_id)
+    if isinstance(note_id, int):
+        doc.add_integer("note_id", note_id)
     return doc
 
 

@@ -109,6 +109,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         return self._reader
 
     def on_mount(self) -> None:
+        from reader.ui.notes_access import add_notes_listener
+
+        add_notes_listener(self.session, self.session.index_note_change)  # notes are searchable
         self.article_list.focus()
         self.call_after_refresh(self._mount_reader)
         preloaded = self.session.preloaded
