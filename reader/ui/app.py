@@ -36,6 +36,7 @@ class ReaderApp(App[None]):
         self.session = session
         self.startup_warnings = list(warnings)
         self._theme_restored = False
+        self._quit_anyway = False
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.session)
@@ -78,7 +79,19 @@ class ReaderApp(App[None]):
     async def action_quit(self) -> None:
         screen = self.screen_stack[0] if self.screen_stack else None
         if isinstance(screen, MainScreen):
-            screen.save_position_now()
+            screen.save_position_now()  # also saves a note typed in the last half second
+            unsaved = screen.notes_panel.pending() if screen.is_mounted else None
+            if unsaved is not None and not self._quit_anyway:
+                self._quit_anyway = True  # a second q means it
+                self.notify(
+                    "Your note could not be saved (see the notes panel). Copy it somewhere, "
+                    "then press q again to quit without it.",
+                    title="Note not saved",
+                    severity="error",
+                    timeout=20,
+                    markup=False,
+                )
+                return
         self.exit()
 
     def on_unmount(self) -> None:

@@ -501,3 +501,26 @@ def test_every_highlight_colour_has_a_style_in_the_reading_pane() -> None:
 
     assert highlights_mixin.COLORS == COLORS  # spelled out there to keep start-up light
     assert all(f"highlight-{color}" in DEFAULT_STYLES for color in COLORS)
+
+
+async def test_quitting_with_a_note_that_cannot_be_saved_asks_first(
+    essay: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(self: NotesStore, *args: object, **kwargs: object) -> object:
+        raise NotesReadOnly("cannot save the note: the data directory is read-only")
+
+    monkeypatch.setattr(NotesStore, "save_note", refuse)
+    app = app_for(essay, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_essay(pilot, app)
+        await pilot.press("a", *"unsaveable words")
+        await wait_until(pilot, lambda: screen.notes_panel.status.startswith("not saved"))
+        exits: list[bool] = []
+        monkeypatch.setattr(app, "exit", lambda *args, **kwargs: exits.append(True))
+        await app.action_quit()
+        await pilot.pause()
+        assert exits == []  # the first q warns instead of dropping the text
+        assert screen.notes_panel.editor.text == "unsaveable words"
+        assert any("could not be saved" in str(n.message) for n in app._notifications)
+        await app.action_quit()
+        assert exits == [True]  # the second q means it
