@@ -4,13 +4,12 @@ the notes with `reader notes export` and find the passage and the comment in the
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux import READER, Tmux
+from tests.e2e.conftest import READER, Tmux, reader_env
 
 pytestmark = pytest.mark.e2e
 
@@ -18,39 +17,28 @@ SENTENCE = "A wave of new dark web flicks have been hitting our inbox lately."
 COMMENT = "the dark web cycle"
 
 
-def test_highlight_comment_quit_and_export(library: Path, tmp_path: Path) -> None:
-    if shutil.which("tmux") is None or not READER.exists():
-        pytest.skip("tmux or the installed reader command is missing")
-    env = {
-        "READER_DATA_DIR": str(tmp_path / "data"),
-        "READER_CONFIG_DIR": str(tmp_path / "config"),
-        "TERM": "xterm-256color",
-        "TEXTUAL_ANIMATIONS": "none",
-    }
-    tmux = Tmux([str(READER), str(library)], env, tmp_path)
-    try:
-        tmux.wait_for("3 of 3 articles")
-        tmux.keys("f", "R", "e", "d", " ", "R", "o", "o", "m", "s", "Enter")
-        tmux.wait_for("1 of 3 articles")
-        tmux.keys("Enter")
-        tmux.wait_for("A wave of new dark web flicks")
-        # The caret starts on the top line; two paragraphs down, start afresh (v) and take
-        # one sentence, then highlight it with a comment.
-        tmux.keys("v", "}", "}", "v", ")", "c")
-        tmux.wait_for("Comment on the highlight")
-        tmux.keys(*" ".join(COMMENT).replace("   ", " Space ").split(" "))
-        tmux.wait_for(COMMENT)
-        tmux.keys("Enter")
-        tmux.wait_gone("Comment on the highlight")
-        tmux.keys("q")
-        tmux.wait_gone("A wave of new dark web flicks")
-    finally:
-        tmux.kill()
+def test_highlight_comment_quit_and_export(tmux_reader: Tmux, tmp_path: Path) -> None:
+    tmux = tmux_reader
+    tmux.wait_for("3 of 3 articles")
+    tmux.keys("f", "R", "e", "d", " ", "R", "o", "o", "m", "s", "Enter")
+    tmux.wait_for("1 of 3 articles")
+    tmux.keys("Enter")
+    tmux.wait_for("A wave of new dark web flicks")
+    # The caret starts on the top line; two paragraphs down, start afresh (v) and take
+    # one sentence, then highlight it with a comment.
+    tmux.keys("v", "}", "}", "v", ")", "c")
+    tmux.wait_for("Comment on the highlight")
+    tmux.keys(*" ".join(COMMENT).replace("   ", " Space ").split(" "))
+    tmux.wait_for(COMMENT)
+    tmux.keys("Enter")
+    tmux.wait_gone("Comment on the highlight")
+    tmux.keys("q")
+    tmux.wait_gone("A wave of new dark web flicks")
 
     output = tmp_path / "notes.md"
     result = subprocess.run(
         [str(READER), "notes", "export", "--format", "markdown", "--output", str(output)],
-        env={**os.environ, **env},
+        env={**os.environ, **reader_env(tmp_path)},
         capture_output=True,
         text=True,
         timeout=60,

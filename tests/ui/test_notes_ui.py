@@ -156,13 +156,18 @@ async def test_typing_then_switching_article_saves_and_returning_shows_it(
         assert screen.notes_panel.status == SAVED_MARK
 
 
-async def test_a_read_only_store_shows_why_and_keeps_the_text(
-    essay: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def read_only_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every note save fails as it would in a read-only data directory (root ignores chmod)."""
+
     def refuse(self: NotesStore, *args: object, **kwargs: object) -> object:
         raise NotesReadOnly("cannot save the note: the data directory is read-only")
 
     monkeypatch.setattr(NotesStore, "save_note", refuse)
+
+
+@pytest.mark.usefixtures("read_only_notes")
+async def test_a_read_only_store_shows_why_and_keeps_the_text(essay: Path, data_dir: Path) -> None:
     app = app_for(essay, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_essay(pilot, app)
@@ -503,13 +508,10 @@ def test_every_highlight_colour_has_a_style_in_the_reading_pane() -> None:
     assert all(f"highlight-{color}" in DEFAULT_STYLES for color in COLORS)
 
 
+@pytest.mark.usefixtures("read_only_notes")
 async def test_quitting_with_a_note_that_cannot_be_saved_asks_first(
     essay: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: NotesStore, *args: object, **kwargs: object) -> object:
-        raise NotesReadOnly("cannot save the note: the data directory is read-only")
-
-    monkeypatch.setattr(NotesStore, "save_note", refuse)
     app = app_for(essay, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_essay(pilot, app)

@@ -129,8 +129,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("b,pageup", "page_up", "Page up", show=False, id="article-list-page-up"),
     ]
 
-    class Highlighted(Message):
-        """The cursor moved to another article (the app previews it)."""
+    class _ArticleMessage(Message):
+        """Something happened to one article of the list."""
 
         def __init__(self, article_list: ArticleList, summary: ArticleSummary) -> None:
             super().__init__()
@@ -140,22 +140,16 @@ class ArticleList(ScrollView, can_focus=True):
         @property
         def control(self) -> ArticleList:
             return self.article_list
+
+    class Highlighted(_ArticleMessage):
+        """The cursor moved to another article (the app previews it)."""
 
         def can_replace(self, message: Message) -> bool:
             # Holding j: only the article the cursor ends on is worth previewing.
             return isinstance(message, ArticleList.Highlighted) and message.control is self.control
 
-    class Selected(Message):
+    class Selected(_ArticleMessage):
         """The user asked to open an article (enter, or a click on the cursor row)."""
-
-        def __init__(self, article_list: ArticleList, summary: ArticleSummary) -> None:
-            super().__init__()
-            self.article_list = article_list
-            self.summary = summary
-
-        @property
-        def control(self) -> ArticleList:
-            return self.article_list
 
     class CountsChanged(Message):
         """How many articles are shown (after filtering) and how many there are."""
