@@ -6,7 +6,6 @@ returned as warnings for the UI to show.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -29,10 +28,16 @@ def load_settings(directory: Path | None = None) -> tuple[Settings, list[str]]:
     path = (directory or config_dir()) / "config.toml"
     settings = Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return settings, []
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
+        return settings, [f"config.toml ignored: {error}"]
+    import tomllib  # only when there is a file: most starts have none, and it costs 15 ms
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         return settings, [f"config.toml ignored: {error}"]
     warnings: list[str] = []
     known = {field.name: field for field in fields(Settings)}

@@ -299,3 +299,31 @@ async def test_large_list_filters_in_a_worker_and_keeps_up_with_new_rows() -> No
             await pilot.pause(0.02)
         assert [row.title for row in articles.rows] == ["More needles"]
         assert articles.counts == (1, 30_002)
+
+
+async def test_a_large_list_shows_a_filters_first_rows_before_any_worker_answers() -> None:
+    topics = ("hills", "rivers")
+    rows = [summary(i, f"Article {i} about {topics[i % 2]}") for i in range(30_000)]
+    rows.append(summary(30_000, "The only zeppelin", day=1))
+    app = ListHost(rows)
+    async with app.run_test(size=(100, 20)) as pilot:
+        articles = app.query_one(ArticleList)
+        for _ in range(100):  # the list readies itself for filtering, off the event loop
+            if articles.filtering_ready:
+                break
+            await pilot.pause(0.05)
+        articles.filter("rivers")
+        # In the same frame: a screenful of matching rows, the full count still to come.
+        assert articles.counting
+        assert len(articles.rows) >= 20
+        assert all("rivers" in row.title for row in articles.rows)
+        for _ in range(100):  # then every match, counted by a worker
+            if not articles.counting:
+                break
+            await pilot.pause(0.05)
+        assert articles.counts == (15_000, 30_001)
+        assert app.last(ArticleList.CountsChanged).shown == 15_000  # type: ignore[union-attr]
+        # A rare word is found in full by the quick scan: no worker, no wait.
+        articles.filter("zeppelin")
+        assert not articles.counting
+        assert [row.title for row in articles.rows] == ["The only zeppelin"]

@@ -349,3 +349,59 @@ def test_a_restriction_shows_only_those_articles_and_filters_within_them() -> No
     listing.query = ""
     listing.restrict_to(None)
     assert len(listing.visible) == 10
+
+
+def test_a_query_shows_its_first_rows_at_once_then_all_of_them() -> None:
+    rows = synthetic(30_000)
+    listing = ArticleListing(rows)
+    listing.prepare_filtering()
+    job = listing.start_query("the")
+    assert job is not None
+    assert listing.show_first(job, None, 20) is False  # more than 20 match: the rest follow
+    assert listing.counting
+    first = [row.id for row in listing.visible]
+    assert len(first) == 20
+    assert listing.finish_query(job, job.run())
+    assert not listing.counting
+    every = [row.id for row in listing.visible]
+    assert every[:20] == first
+    assert set(every) == brute_force(rows, "the")
+
+
+def test_the_first_rows_reach_the_cursor_article_so_it_keeps_its_row() -> None:
+    rows = synthetic(30_000)
+    listing = ArticleListing(rows)
+    listing.prepare_filtering()
+    listing.query = "river"
+    deep = listing.visible[2_000].id
+    listing.query = ""
+    job = listing.start_query("riv")
+    assert job is not None and listing.show_first(job, deep, 10) is False
+    row_in_first_rows = listing.index_of(deep)
+    assert listing.finish_query(job, job.run())
+    assert row_in_first_rows is not None
+    assert row_in_first_rows == listing.index_of(deep)  # the row it has among all matches
+
+
+def test_typing_on_from_first_rows_still_gives_every_match() -> None:
+    rows = synthetic(30_000)
+    listing = ArticleListing(rows)
+    listing.prepare_filtering()
+    first = listing.start_query("th")
+    assert first is not None and listing.show_first(first, None, 5) is False
+    job = listing.start_query("the gar")  # the first rows of "th" are no base for this
+    assert job is not None
+    assert listing.finish_query(job, job.run())
+    assert {row.id for row in listing.visible} == brute_force(rows, "the gar")
+
+
+def test_a_rare_query_is_answered_completely_by_the_quick_scan() -> None:
+    rows = synthetic(30_000)
+    rows.append(summary(99_999, "Zanzibar at dawn"))
+    listing = ArticleListing(rows)
+    listing.prepare_filtering()
+    job = listing.start_query("zanzibar")
+    assert job is not None and listing.show_first(job, None, 20) is True
+    assert not listing.counting
+    assert [row.title for row in listing.visible] == ["Zanzibar at dawn"]
+    assert listing.query == "zanzibar"

@@ -164,6 +164,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             self.app.call_from_thread(self._library_opened, first, more, notices, theme)
         if more:
             listing = ArticleListing(self.session.summaries())
+            listing.prepare_filtering()  # the first filter keystroke shows its rows at once
             self.app.call_from_thread(self._listing_ready, listing)
         self._scan()
 
@@ -259,7 +260,8 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         if self.loading_rows and total:
             parts = [f"loading articles ({total:,} so far)…"]
         else:
-            parts = [f"{shown:,} of {total:,} articles"]
+            counted = f"{shown:,}+" if self.article_list.counting else f"{shown:,}"
+            parts = [f"{counted} of {total:,} articles"]
         bar = self.query_one(SavedSearches)
         if bar.active is not None and bar.active < len(bar.searches):
             parts.insert(0, f"★ {bar.searches[bar.active][0]} (0: all)")
