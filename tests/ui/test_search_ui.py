@@ -129,3 +129,23 @@ async def test_a_note_is_found_by_search_and_marked_as_a_note(
         await pilot.press("escape", "slash", *"zanzibarish")
         await wait_until(pilot, lambda: "✎ note" in screen_text(app), timeout=20)
         assert "1 result" in screen_text(app)
+
+
+async def test_every_result_can_be_reached_though_a_screenful_is_shown_first(
+    library: Path, data_dir: Path
+) -> None:
+    for number in range(30):
+        write(library, f"heron{number:02d}.md", f"# Heron note {number}\n\nA heron waded by.\n")
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot, app)
+        await pilot.press("slash", *"heron")
+        await wait_until(pilot, lambda: "30 results" in screen_text(app))
+        results = app.screen.query_one("#search-results")
+        await wait_until(pilot, lambda: results.option_count == 30)
+        await pilot.press("down", "end")  # into the list, then its last result
+        await pilot.pause()
+        assert results.highlighted == 29
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen_stack[0].current is not None)
+        assert app.screen_stack[0].current.title.startswith("Heron note")
