@@ -42,6 +42,11 @@ class Preload:
     theme: str | None
 
 
+def _search_progress(progress: Callable[[ScanProgress], None]) -> Callable[[int, int], None]:
+    """The search index catching up after the scan, reported as a phase of it."""
+    return lambda indexed, queued: progress(ScanProgress(indexed, queued, "making searchable"))
+
+
 class LibrarySession:
     """A library opened on some roots, with its database in `data_dir`."""
 
@@ -122,8 +127,12 @@ class LibrarySession:
             return run(None)
         try:
             self._sync_search(index)
-            with IndexFollower(index, store) as follow:  # indexes in a thread as batches land
-                return run(follow)
+            follow = IndexFollower(index, store)  # indexes in a thread as batches land
+            try:
+                report = run(follow)
+            finally:
+                follow.wait(progress=None if progress is None else _search_progress(progress))
+            return report
         except SearchIndexError:  # another reader holds the index: the library still updates
             return run(None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from reader.core.library import scan
 from reader.core.search import IndexBusy, IndexFollower, SearchIndex, find_hits, find_in_text
 from reader.core.search.directory import INDEX_DIR, VERSION_FILE
+from reader.core.search.follow import NICENESS
 from reader.core.store import Store
 
 MAX_BYTES = 1 << 20
@@ -231,6 +233,48 @@ def test_a_follower_indexes_beside_the_scan(tmp_path: Path, library: Path) -> No
     with IndexFollower(index, store) as follow:
         scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
     assert names(index, "running") == []
+    index.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux thread priorities")
+def test_a_follower_leaves_the_cpu_to_the_scan_first(tmp_path: Path, library: Path) -> None:
+    store = Store.open(tmp_path / "data")
+    index = SearchIndex.open(tmp_path / "data")
+    index.sync(store)
+    with IndexFollower(index, store) as follow:
+        scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
+    tantivy_threads = [
+        int(task.name)
+        for task in Path("/proc/self/task").iterdir()
+        if (task / "comm").read_text().startswith("thrd-tantivy")
+    ]
+    assert tantivy_threads
+    assert all(os.getpriority(os.PRIO_PROCESS, t) >= NICENESS for t in tantivy_threads)
+    assert os.getpriority(os.PRIO_PROCESS, 0) < NICENESS  # the scan's own thread is untouched
+    assert names(index, "orcas") == ["whales.md"]
+    index.close()
+
+
+def test_waiting_for_a_follower_reports_how_far_it_has_got(
+    tmp_path: Path, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(tmp_path / "data")
+    index = SearchIndex.open(tmp_path / "data")
+    index.sync(store)
+    slow_apply = index.apply
+
+    def apply(*args: object, **kwargs: object) -> None:
+        time.sleep(0.3)  # a big batch
+        slow_apply(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "apply", apply)
+    seen: list[tuple[int, int]] = []
+    follow = IndexFollower(index, store)
+    scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
+    follow.wait(progress=lambda indexed, queued: seen.append((indexed, queued)))
+    assert seen and all(indexed < queued == len(FILES) for indexed, queued in seen)
+    assert follow.indexed == follow.queued == len(FILES)
+    assert names(index, "orcas") == ["whales.md"]
     index.close()
 
 
