@@ -14,7 +14,7 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,20 +36,28 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> Path:
         OSError: nothing was replaced and no temporary file is left behind.
     """
     target = Path(target)
-    temp = temporary_path(target)
-    try:
+    with _replacing(target) as temp:
         with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
             write(file)
             file.flush()
             os.fsync(file.fileno())
         _keep_mode(target, temp)
+    return target
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`: renamed over it (durably) when the block succeeds,
+    removed when it fails."""
+    temp = temporary_path(target)
+    try:
+        yield temp
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
     fsync_directory(target.parent)
-    return target
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> Path:
@@ -61,8 +69,7 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the database behind `conn` to `target` with SQLite's online backup API."""
-    temp = temporary_path(target)
-    try:
+    with _replacing(target) as temp:
         copy = sqlite3.connect(temp)
         try:
             conn.backup(copy)
@@ -71,12 +78,6 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
             copy.close()
         with open(temp, "rb+") as file:
             os.fsync(file.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    fsync_directory(target.parent)
     return target
 
 
