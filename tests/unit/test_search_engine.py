@@ -353,6 +353,29 @@ def test_find_hits_follows_the_index_rules(query: str, typing: bool, expected: l
     assert [TEXT[a:b] for a, b in find_hits(query, TEXT, typing=typing)] == expected
 
 
+ASCII_TEXT = "The Killers met a killer at the cafe; e-mail. akiller, skill-killer Kill THE kill."
+
+
+@pytest.mark.parametrize(
+    ("query", "typing"),
+    [
+        ("killers", False),
+        ('"met a killer"', False),
+        ('"the cafe"', False),
+        ("kil", True),
+        ("kil*", False),
+        ("the", False),
+        ("e-mail", False),
+    ],
+)
+def test_hits_in_an_ascii_text_are_those_of_the_general_path(query: str, typing: bool) -> None:
+    """An ASCII text is searched with a `str.find` shortcut; a trailing "é" forces the regex
+    path over the same words, which must find exactly the same hits."""
+    plain = find_hits(query, ASCII_TEXT, typing=typing)
+    general = find_hits(query, ASCII_TEXT + " é", typing=typing)
+    assert plain and plain == general
+
+
 @pytest.mark.parametrize(
     ("needle", "expected"),
     [
