@@ -15,9 +15,10 @@ Run from the repository root (ripgrep is the baseline: `apt-get install -y ripgr
 - queries: `SearchIndex.search(query, limit=50)` including snippets and hit spans, median and
   p95 over `--runs` runs after one warm-up run, for a common word, mid-frequency words, two
   words, phrases (of rarer and of frequent words), prefixes, and every prefix of a word as it
-  is typed (`typing=True`, as the search box runs them). Baseline: `rg -l -i` over the same files (median of `--rg-runs`):
-  a word as `\\bword`, a prefix as `\\bprefix`, a phrase with `-F`, two words as the files
-  with the first piped into a second rg for the other (`-0 | xargs -0`).
+  is typed (`typing=True`, as the search box runs them). Baseline: `rg -l -i` over the same
+  files (median of `--rg-runs`): a word as `\\bword`, a prefix as `\\bprefix`, a phrase
+  with `-F`, two words as the files with the first piped into a second rg for the other
+  (`-0 | xargs -0`).
 """
 
 from __future__ import annotations
