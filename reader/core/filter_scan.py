@@ -60,6 +60,10 @@ class FirstMatches(NamedTuple):
     """True when these are all the matches, not just the first ones."""
 
 
+BUDGET = 0.004
+"""Seconds a keystroke's scan may take before it leaves the answer to the worker."""
+
+
 def first_matches(
     text: OrderText,
     words: tuple[str, ...],
@@ -68,7 +72,7 @@ def first_matches(
     more: int,
     order: list[int] | None = None,
     allowed: Collection[int] | None = None,
-    budget: float = 0.004,
+    budget: float | None = None,
 ) -> FirstMatches | None:
     """The matches up to position `through` and `more` after it; None when over `budget` seconds.
 
@@ -79,7 +83,7 @@ def first_matches(
         more: how many matches past `through` to find (a screenful or two).
         order: the row ids at each position; needed with `allowed`.
         allowed: when given, only rows with these ids can match (a saved search).
-        budget: seconds the scan may take before it gives up.
+        budget: seconds the scan may take before it gives up (default `BUDGET`).
     """
     joined = text.joined
     if joined is None or not searchable(words):
@@ -87,7 +91,7 @@ def first_matches(
     anchor = max(words, key=len)  # the longest word occurs least often: fewest rows to check
     others = [word for word in words if word is not anchor]
     hays, starts, find = text.hays, joined.starts, joined.text.find
-    deadline = time.perf_counter() + budget
+    deadline = time.perf_counter() + (BUDGET if budget is None else budget)
     found: list[int] = []
     past = scanned = offset = 0
     while (hit := find(anchor, offset)) >= 0:
