@@ -312,14 +312,22 @@ def diagnose(db_path: Path) -> tuple[str | None, int]:
 def _truncated(db_path: Path, header: bytes) -> bool:
     """Shorter than its header says, with no journal that could still complete it."""
     for suffix in ("-wal", "-journal"):
-        side = db_path.with_name(db_path.name + suffix)
-        if side.exists() and side.stat().st_size:
+        if _size(db_path.with_name(db_path.name + suffix)):
             return False
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     counted = header[24:28] == header[92:96]  # the page count is valid (SQLite >= 3.7.0)
     return len(header) == 100 and counted and db_path.stat().st_size < pages * page_size
+
+
+def _size(path: Path) -> int:
+    """The file's size, 0 when it is missing: another process's last connection deletes its
+    WAL on closing, so it may vanish between looking for it and measuring it."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _is_corruption(error: sqlite3.Error) -> bool:

@@ -165,6 +165,40 @@ def test_a_bad_database_is_moved_aside_byte_for_byte_and_a_fresh_one_started(
     assert store.get_setting("works") == "yes"
 
 
+def test_a_wal_vanishing_while_it_is_looked_at_is_no_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another reader closing its last connection deletes the WAL: when that happens between
+    seeing the file and measuring it, the database is still opened, not refused or moved."""
+    Store.open(tmp_path).close()
+    writer = sqlite3.connect(tmp_path / "reader.db")
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
+    writer.commit()
+    wal = tmp_path / "reader.db-wal"
+    assert wal.exists()
+    looks = 0
+    real_stat = Path.stat
+
+    def vanishing_stat(self: Path, *args: object, **kwargs: object) -> os.stat_result:
+        nonlocal looks
+        if self.name == wal.name:
+            looks += 1
+            if looks > 1:  # gone after the first look
+                raise FileNotFoundError(2, "No such file or directory", str(self))
+        return real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", vanishing_stat)
+    store = Store.open(tmp_path)
+    monkeypatch.undo()
+    writer.close()
+    assert store.notices == []
+    store.set_setting("still", "here")
+    assert store.get_setting("still") == "here"
+    store.close()
+    assert not list(tmp_path.glob("reader.db.corrupt-*"))
+
+
 def test_without_recover_a_bad_database_raises_with_where_it_went(tmp_path: Path) -> None:
     (tmp_path / "reader.db").write_bytes(b"garbage" * 10)
     with pytest.raises(CorruptDatabase) as raised:
