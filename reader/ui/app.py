@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,6 +14,7 @@ from reader.core.sanitize import inert
 from reader.core.session import LibrarySession
 from reader.ui.commands import COMMANDS
 from reader.ui.screens.main import MainScreen
+from reader.ui.workers import WorkerFailures, background
 
 THEME_SETTING = "theme"
 
@@ -37,6 +37,8 @@ class ReaderApp(App[None]):
         self.startup_warnings = list(warnings)
         self._theme_restored = False
         self._quit_anyway = False
+        self.worker_failures = WorkerFailures(lambda: self.session.data_dir, self._show_failure)
+        """Where every worker's failure goes: a log file and one line on screen."""
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.session)
@@ -44,6 +46,9 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         for warning in self.startup_warnings:
             self.notify(inert(warning), severity="warning", markup=False)
+
+    def _show_failure(self, message: str) -> None:
+        self.notify(message, title="Error", severity="error", timeout=12, markup=False)
 
     def restore_theme(self, name: str | None) -> None:
         """Called once the store is open: the theme the user last chose."""
@@ -55,7 +60,7 @@ class ReaderApp(App[None]):
         if self._theme_restored:
             self._save_theme(theme)
 
-    @work(thread=True, group="settings", exclusive=True)
+    @background("saving the theme", group="settings", exclusive=True)
     def _save_theme(self, theme: str) -> None:
         self.session.set_setting(THEME_SETTING, theme)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from reader.core.notes import ArticleNotes, NotesError, NotesStore
 from reader.core.sanitize import safe_text
 from reader.ui.widgets.notes_panel import highlight_prompt
+from reader.ui.workers import background
 
 FILTER_HINT = "Type to filter (title, note, quote, comment)"
 
@@ -58,7 +59,7 @@ class AllNotesScreen(ModalScreen[NotesTarget | None]):
         self.query_one("#all-notes-filter", Input).focus()
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @background("loading all notes", exclusive=True)
     def _load(self) -> None:
         try:
             items = self.notes.collect()

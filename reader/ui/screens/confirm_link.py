@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import webbrowser
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from reader.core.sanitize import safe_text
+from reader.ui.workers import background
 
 
 class ConfirmLinkScreen(ModalScreen[bool]):
@@ -43,6 +43,6 @@ class ConfirmLinkScreen(ModalScreen[bool]):
         self._open_in_browser(self.url)
         self.dismiss(True)
 
-    @work(thread=True)
+    @background("opening the link in a browser")
     def _open_in_browser(self, url: str) -> None:
         webbrowser.open(url, new=2)

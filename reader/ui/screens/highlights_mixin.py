@@ -13,13 +13,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.css.query import NoMatches
 
 from reader.core.sanitize import inert
 from reader.core.schema import StoreError
 from reader.ui.notes_access import session_notes
 from reader.ui.widgets.notes_panel import NotesPanel
+from reader.ui.workers import background
 
 
 class _PanelGone:
@@ -121,7 +121,7 @@ class HighlightsMixin:
                 self._reader.clear_ranges(name)
         self.notes_panel.set_highlights([], None)
 
-    @work(thread=True, group="notes-anchor", exclusive=True)
+    @background("placing the highlights", group="notes-anchor", exclusive=True)
     def _reanchor(self, article_id: int, text: str) -> None:
         """Find each highlight in the article's current text (it may have changed)."""
         try:
@@ -175,7 +175,7 @@ class HighlightsMixin:
             return
         self._add_highlight(self.current.id, text, event.start, event.end, event.comment)
 
-    @work(thread=True, group="notes-write")
+    @background("saving the highlight", group="notes-write")
     def _add_highlight(
         self, article_id: int, text: str, start: int, end: int, comment: bool
     ) -> None:
@@ -212,7 +212,7 @@ class HighlightsMixin:
             self._annotated.discard(article_id)
         self.article_list.update_state(article_id, has_notes=annotated)
 
-    @work(thread=True, group="notes-marks")
+    @background("updating the notes mark", group="notes-marks")
     def _check_mark(self, article_id: int) -> None:
         try:
             annotated = article_id in self.notes.annotated_article_ids()
@@ -236,7 +236,7 @@ class HighlightsMixin:
 
         self.app.push_screen(HighlightCommentScreen(item.quote, item.comment, item.color), chosen)
 
-    @work(thread=True, group="notes-write")
+    @background("saving the comment", group="notes-write")
     def _save_comment(self, item: Highlight, choice: CommentChoice) -> None:
         from reader.core.notes import Conflict
 
@@ -319,7 +319,7 @@ class HighlightsMixin:
         if item is not None:
             self._delete_highlight(item)
 
-    @work(thread=True, group="notes-write")
+    @background("deleting the highlight", group="notes-write")
     def _delete_highlight(self, item: Highlight) -> None:
         try:
             self.notes.delete_highlight(item.id)
@@ -342,7 +342,7 @@ class HighlightsMixin:
             return
         self._restore_highlight(self._deleted.pop())
 
-    @work(thread=True, group="notes-write")
+    @background("restoring the highlight", group="notes-write")
     def _restore_highlight(self, highlight_id: str) -> None:
         try:
             item = self.notes.restore_highlight(highlight_id)

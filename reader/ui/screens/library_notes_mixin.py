@@ -9,11 +9,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from reader.core.sanitize import inert
 from reader.core.schema import StoreError
 from reader.ui.screens.highlights_mixin import HighlightsMixin
+from reader.ui.workers import background
 
 if TYPE_CHECKING:
     from reader.ui.screens.all_notes import NotesTarget
@@ -29,7 +28,7 @@ class LibraryNotesMixin(HighlightsMixin):
 
     # -- the list's marks ----------------------------------------------------------------------
 
-    @work(thread=True, group="notes-marks")
+    @background("loading the notes marks", group="notes-marks")
     def _load_marks(self) -> None:
         """At start: tidy what a crashed export left, then mark every annotated article."""
         from reader.core.notes import cleanup_stale_temporaries
@@ -106,7 +105,7 @@ class LibraryNotesMixin(HighlightsMixin):
     def action_export_notes(self) -> None:
         self._export_notes()
 
-    @work(thread=True, group="notes-export", exclusive=True)
+    @background("exporting the notes", group="notes-export", exclusive=True)
     def _export_notes(self) -> None:
         from reader.core.notes.export import to_markdown, write_export
 

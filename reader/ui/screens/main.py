@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -34,6 +34,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.safe_input import SafeInput
 from reader.ui.widgets.saved_searches import SavedSearches
+from reader.ui.workers import background
 
 if TYPE_CHECKING:
     from reader.ui.widgets.reading_view import ReadingView
@@ -141,7 +142,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
 
     # -- the library ------------------------------------------------------------------
 
-    @work(thread=True, group="library", exclusive=True)
+    @background("opening the library", group="library", exclusive=True)
     def _open_library(self) -> None:
         """Newest rows first (a screenful, in milliseconds), then every row, then the rescan."""
         from reader.core.store import StoreError
@@ -315,7 +316,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.reading_view.show_loading()
         self._load_article(summary)
 
-    @work(thread=True, group="article", exclusive=True)
+    @background("opening the article", group="article", exclusive=True)
     def _load_article(self, summary: ArticleSummary) -> None:
         worker = get_current_worker()
         result = self.session.open_article(summary.path)
@@ -354,7 +355,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         for warning in stream.warnings:
             self.notify(inert(warning), severity="warning", markup=False)
 
-    @work(thread=True, group="state")
+    @background("recording that the article was opened", group="state")
     def _mark_opened(self, article_id: int) -> None:
         self.session.set_read(article_id, True)
         self.session.mark_opened(article_id)
@@ -376,7 +377,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             self.article_list.update_state(article_id, position=position)
             self._write_position(article_id, position)
 
-    @work(thread=True, group="state")
+    @background("saving your reading position", group="state")
     def _write_position(self, article_id: int, position: int) -> None:
         self.session.save_position(article_id, position)
 
@@ -466,7 +467,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self._write_read(summary.id, read)
         self.notify("Marked read" if read else "Marked unread", timeout=2, markup=False)
 
-    @work(thread=True, group="state")
+    @background("saving the read state", group="state")
     def _write_read(self, article_id: int, read: bool) -> None:
         self.session.set_read(article_id, read)
 
@@ -493,6 +494,6 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self._update_status()
         self._rescan_worker()
 
-    @work(thread=True, group="library", exclusive=True)
+    @background("rescanning the library", group="library", exclusive=True)
     def _rescan_worker(self) -> None:
         self._scan()

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.binding import Binding
 from textual.widget import Widget
 
@@ -25,6 +24,7 @@ from reader.core.schema import StoreError
 from reader.ui.notes_access import close_session_notes
 from reader.ui.screens.library_notes_mixin import LibraryNotesMixin
 from reader.ui.widgets.notes_panel import NotesPanel
+from reader.ui.workers import background
 
 if TYPE_CHECKING:
     from reader.core.notes import Conflict, Note, SaveResult
@@ -118,7 +118,7 @@ class NotesMixin(LibraryNotesMixin):
 
     # -- the note ------------------------------------------------------------------------------
 
-    @work(thread=True, group="notes-note", exclusive=True)
+    @background("loading the article's notes", group="notes-note", exclusive=True)
     def _load_note(self, article_id: int) -> None:
         try:
             note = self.notes.note(article_id)
@@ -143,7 +143,7 @@ class NotesMixin(LibraryNotesMixin):
         self._note_serial += 1
         self._save_note(event.article_id, event.text, self._note_serial)
 
-    @work(thread=True, group="notes-save")
+    @background("saving your note", group="notes-save")
     def _save_note(self, article_id: int, text: str, serial: int) -> None:
         outcome = self._write_note(article_id, text, serial)
         self._deliver(self._note_outcome, article_id, text, outcome)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from reader.core.sanitize import inert, safe_text
 from reader.core.session import LibrarySession
 from reader.ui.widgets.safe_input import SafeInput
+from reader.ui.workers import background
 
 if TYPE_CHECKING:
     from reader.core.search.results import SearchResult, SearchResults
@@ -97,7 +98,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             return
         self._run(query, typing, self._serial)
 
-    @work(thread=True, exclusive=True, group="search")
+    @background("searching", exclusive=True, group="search")
     def _run(self, query: str, typing: bool, serial: int) -> None:
         results = self.session.search(query, typing=typing)
         self.app.call_from_thread(self._show, serial, query, results)
@@ -152,7 +153,7 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
             return
         self._save(query)
 
-    @work(thread=True, group="save-search")
+    @background("saving the search", group="save-search")
     def _save(self, query: str) -> None:
         searches = self.session.save_search(inert(query, limit=40), query)
         self.app.call_from_thread(self._saved, query, searches)

@@ -7,13 +7,13 @@ article's own text (what the reading view shows), in a worker, so they line up w
 
 from __future__ import annotations
 
-from textual import work
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from reader.core.models import ArticleSummary
 from reader.core.sanitize import inert, safe_text
 from reader.ui.widgets.saved_searches import SavedSearches
+from reader.ui.workers import background
 
 SEARCH_BINDINGS = [
     Binding("slash", "search", "Search", id="search"),
@@ -133,7 +133,7 @@ class SearchMixin:
         _name, query = bar.searches[number - 1]
         self._open_saved_search(number - 1, query)
 
-    @work(thread=True, exclusive=True, group="saved-search")
+    @background("running the saved search", exclusive=True, group="saved-search")
     def _open_saved_search(self, index: int, query: str) -> None:
         ids = self.session.search_ids(query)
         self.app.call_from_thread(self._saved_search_ready, index, ids)
@@ -149,7 +149,7 @@ class SearchMixin:
 
     # -- hits ----------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="hits")
+    @background("finding the search hits in the article", exclusive=True, group="hits")
     def _find_hits(self, query: str, mode: str, text: str, article_id: int) -> None:
         from reader.core.search import find_hits, find_in_text
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +13,7 @@ from textual.widgets.option_list import Option
 from reader.core.models import Skipped
 from reader.core.sanitize import safe_text
 from reader.core.session import LibrarySession
+from reader.ui.workers import background
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -31,7 +31,7 @@ class SkippedScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._load()
 
-    @work(thread=True)
+    @background("listing the skipped files")
     def _load(self) -> None:
         skipped = self.session.skipped()
         self.app.call_from_thread(self._show, skipped)

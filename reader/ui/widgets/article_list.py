@@ -18,7 +18,7 @@ from typing import ClassVar, NamedTuple
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -31,6 +31,7 @@ from reader.core.filter_scan import OrderText
 from reader.core.listing import ArticleListing, FilterJob, SortKey
 from reader.core.models import ArticleSummary
 from reader.core.sanitize import ELLIPSIS, safe_text
+from reader.ui.workers import background
 
 UNREAD_MARK = "●"
 NOTES_MARK = "✎"
@@ -316,7 +317,7 @@ class ArticleList(ScrollView, can_focus=True):
         if job is not None:
             self._prepare_in_worker(job)
 
-    @work(thread=True, exclusive=True, group="article-list-prepare")
+    @background("preparing the filter", exclusive=True, group="article-list-prepare")
     def _prepare_in_worker(self, job: FilterJob) -> None:
         result = job.run()
         self.app.call_from_thread(self._listing.adopt_text, job, result)
@@ -355,7 +356,7 @@ class ArticleList(ScrollView, can_focus=True):
         if job is self._filter_job:
             self._match_in_worker(job)
 
-    @work(thread=True, exclusive=True, group="article-list-filter")
+    @background("filtering the list", exclusive=True, group="article-list-filter")
     def _match_in_worker(self, job: FilterJob) -> None:
         result = job.run()
         self.app.call_from_thread(self._matched, job, result)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.segment import Segment
-from textual import events, work
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -39,6 +39,7 @@ from reader.ui.document_layout import (
 from reader.ui.laid_document import LaidDocument, RangeGroup, overlay
 from reader.ui.links import Link, block_links
 from reader.ui.widgets.selection import SELECTION_BINDINGS, SelectionMixin
+from reader.ui.workers import background
 
 BATCH_CHARS = 20_000
 """Article text the worker lays out before handing lines to the screen."""
@@ -263,7 +264,7 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
             leading_blank=True,
         )
 
-    @work(thread=True, exclusive=True, group="reading-layout")
+    @background("laying out the article", exclusive=True, group="reading-layout")
     def _lay_out_rest(self, generation: int, building: LaidDocument) -> None:
         """Lay out the remaining blocks in batches, handing each to the event loop."""
         worker = get_current_worker()
@@ -349,7 +350,7 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
         self._worker_busy = False
         self._pump()
 
-    @work(thread=True, group="reading-words")
+    @background("counting the article's words", group="reading-words")
     def _count_words(self, serial: int, blocks: tuple[Block, ...]) -> None:
         words = count_words(BLOCK_SEPARATOR.join(block.text for block in blocks))
         self._from_worker(self._set_words, serial, words)
