@@ -9,14 +9,11 @@ so the article list fills while a large library is indexed. Files are only ever 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -24,6 +21,7 @@ from urllib.parse import urlsplit
 
 from reader.core import loaders
 from reader.core.models import ArticleSummary, ScanProgress, ScanReport, Skipped
+from reader.core.parse_pool import ParsePool, PoolUnavailable
 from reader.core.store import TAG_SEPARATOR, ArticleRecord, BatchResult, SkipRecord, Store
 from reader.core.walk import Found, walk, walk_found
 
@@ -113,37 +111,27 @@ def _sql_text(text: str) -> str:
 
 
 def _load_all(
-    todo: list[Found], max_bytes: int, workers: int
+    todo: list[Found], max_bytes: int, workers: int, notices: list[str]
 ) -> Iterator[list[tuple[Found, Parsed | str]]]:
-    """Results chunk by chunk, in `todo` order: in a process pool when there is enough work."""
+    """Results chunk by chunk: in worker processes when there is enough work, else (or when
+    the processes cannot be used, which is added to `notices`) in this one."""
     chunks = deque(todo[start : start + CHUNK] for start in range(0, len(todo), CHUNK))
     if len(todo) >= POOL_THRESHOLD and workers > 1:
-        yield from _load_in_pool(chunks, max_bytes, workers)
-    for chunk in chunks:  # small scans, or whatever a broken pool left undone
+        pool: ParsePool[Found] = ParsePool(
+            _load_one, max_bytes, workers, preload=("reader.core.library",)
+        )
+        try:
+            yield from pool.run(chunks, path_of=_path_of)
+        except PoolUnavailable as error:
+            notices.append(
+                f"Parsing files in the main process (slower): worker processes failed ({error})."
+            )
+    for chunk in chunks:  # small scans, or whatever the pool could not finish
         yield list(zip(chunk, load_chunk([f.path for f in chunk], max_bytes), strict=True))
 
 
-def _load_in_pool(
-    chunks: deque[list[Found]], max_bytes: int, workers: int
-) -> Iterator[list[tuple[Found, Parsed | str]]]:
-    """Take chunks from the left, a few in flight at a time; if the pool breaks (a worker
-    killed, no way to start one), put the unfinished chunks back and return."""
-    pending: deque[tuple[list[Found], Future[list[Parsed | str]]]] = deque()
-    try:
-        # forkserver: forking a process whose UI threads hold locks can deadlock the child.
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            while chunks or pending:
-                while chunks and len(pending) < workers * 4:
-                    chunk = chunks.popleft()
-                    future = pool.submit(load_chunk, [f.path for f in chunk], max_bytes)
-                    pending.append((chunk, future))
-                chunk, future = pending[0]
-                results = future.result()
-                pending.popleft()
-                yield list(zip(chunk, results, strict=True))
-    except (BrokenProcessPool, OSError):
-        chunks.extendleft(reversed([chunk for chunk, _ in pending]))
+def _path_of(found: Found) -> bytes:
+    return found.path
 
 
 # -- scanning ----------------------------------------------------------------------------------
@@ -194,7 +182,8 @@ def scan(
     store.forget_skipped(plan.stale_skips)
     reused: set[int] = set()
     done = 0
-    results = _load_all(plan.todo, max_bytes, workers or min(2, os.cpu_count() or 1))
+    workers = workers or min(2, os.cpu_count() or 1)
+    results = _load_all(plan.todo, max_bytes, workers, report.notices)
     for records, skips in _batches(results, plan.skips):
         written = store.write_batch(records, skips)
         report.new += len(written.added)

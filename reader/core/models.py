@@ -231,3 +231,5 @@ class ScanReport:
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    notices: list[str] = field(default_factory=list)
+    """Things the user should hear once, such as parsing in-process because the pool failed."""

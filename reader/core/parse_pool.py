@@ -1,0 +1,257 @@
+"""Worker processes that parse files for a scan, and give up on any file that takes too long.
+
+Parsing is CPU-bound, so a scan parses in processes. This pool is ours rather than
+`ProcessPoolExecutor` for two reasons the executor cannot meet:
+
+- A guard per file. Each worker reports every file as it finishes; a worker that spends more
+  than `FILE_TIMEOUT` seconds on one file is killed and replaced, the file is skipped ("took
+  too long to read"), and the rest of its chunk goes on in the new worker. A pathological file
+  costs a few seconds, never the scan.
+- Starting under Textual. Textual replaces `sys.stderr` with an object whose `fileno()` is -1,
+  and multiprocessing hands that number to the resource tracker it starts with the first
+  process: `ValueError: bad value(s) in fds_to_keep`. Processes are started while `sys.stderr`
+  is a real (null) file, and workers send their own output to the null device so nothing they
+  print can draw across the app's screen.
+
+Workers come from the forkserver (forking a process whose UI threads hold locks can deadlock
+the child), which imports the loaders once so a replaced worker starts in milliseconds. When
+workers cannot be started, `PoolUnavailable` is raised and the scan parses the rest in-process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar, cast
+
+FILE_TIMEOUT = 8.0
+"""Seconds one file may keep a worker busy before the file is skipped and the worker replaced."""
+TOO_SLOW = "took too long to read"
+CRASHED = "could not be read (the parser process ended)"
+MAX_RESTARTS = 20
+"""Workers replaced in one scan before the pool is given up on (something is wrong with it)."""
+
+Item = TypeVar("Item")
+_start_lock = threading.Lock()
+
+
+class PoolUnavailable(Exception):
+    """Worker processes could not be started, or kept dying; parse in-process instead."""
+
+
+@contextlib.contextmanager
+def _real_stderr() -> Iterator[None]:
+    """`sys.stderr` as a file with a real descriptor while a process starts (see the module)."""
+    saved = sys.stderr
+    try:
+        valid = saved is not None and saved.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        valid = False
+    if valid:
+        yield
+        return
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            yield
+        finally:
+            sys.stderr = saved
+
+
+def _silence() -> None:
+    """Point this worker's stdout and stderr at the null device: the terminal is the app's."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, fd)
+    os.close(null)
+
+
+def _worker_main(conn: Connection, load: Callable[[bytes, int], Any], max_bytes: int) -> None:
+    """Parse the paths of each task, sending every file's result as soon as it is ready."""
+    _silence()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the scan is gone: so are we
+            return
+        if task is None:
+            return
+        task_id, start, paths = task
+        for offset, path in enumerate(paths):
+            try:
+                conn.send((task_id, start + offset, load(path, max_bytes)))
+            except (BrokenPipeError, OSError):
+                return
+
+
+@dataclass
+class _Task(Generic[Item]):
+    """One chunk of files, with its results so far (a replaced worker resumes at `next`)."""
+
+    task_id: int
+    items: list[Item]
+    paths: list[bytes]
+    results: list[Any] = field(default_factory=list)
+
+    @property
+    def next(self) -> int:
+        return len(self.results)
+
+    @property
+    def done(self) -> bool:
+        return len(self.results) == len(self.items)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    task: _Task[Any] | None = None
+    since: float = 0.0
+    """When the worker began its current file (its last result, or the task's start)."""
+
+
+class ParsePool(Generic[Item]):
+    """`workers` processes running `load(path, max_bytes)`; see the module docstring."""
+
+    def __init__(
+        self,
+        load: Callable[[bytes, int], Any],
+        max_bytes: int,
+        workers: int,
+        *,
+        timeout: float = FILE_TIMEOUT,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        self._load = load
+        self._max_bytes = max_bytes
+        self._size = max(1, workers)
+        self._timeout = timeout
+        self._context = multiprocessing.get_context("forkserver")
+        if preload:
+            self._context.set_forkserver_preload(list(preload))
+        self._workers: list[_Worker] = []
+        self._restarts = 0
+
+    def _start_worker(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self._load, self._max_bytes), daemon=True
+        )
+        try:
+            with _start_lock, _real_stderr():
+                process.start()
+        except Exception as error:  # no fork, no forkserver, a full process table…
+            parent.close()
+            child.close()
+            raise PoolUnavailable(str(error) or type(error).__name__) from error
+        child.close()
+        return _Worker(process, parent)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        self._restarts += 1
+        self._stop(worker, kill=True)
+        self._workers.remove(worker)
+        if self._restarts > MAX_RESTARTS:
+            raise PoolUnavailable(f"{self._restarts} parser processes ended early")
+        fresh = self._start_worker()
+        self._workers.append(fresh)
+        return fresh
+
+    def _assign(self, worker: _Worker, task: _Task[Any]) -> None:
+        worker.task, worker.since = task, time.monotonic()
+        worker.conn.send((task.task_id, task.next, task.paths[task.next :]))
+
+    def run(
+        self, chunks: deque[list[Item]], path_of: Callable[[Item], bytes]
+    ) -> Iterator[list[tuple[Item, Any]]]:
+        """Results chunk by chunk, as each chunk completes. Chunks are taken from the left
+        of `chunks`; on `PoolUnavailable` the ones not finished are put back in front."""
+        queue: deque[_Task[Item]] = deque()
+        serial = 0
+        try:
+            while len(self._workers) < self._size:
+                self._workers.append(self._start_worker())
+            while chunks or queue or any(w.task for w in self._workers):
+                for worker in self._workers:
+                    if worker.task is None and (queue or chunks):
+                        if not queue:
+                            items = chunks.popleft()
+                            serial += 1
+                            queue.append(_Task(serial, items, [path_of(i) for i in items]))
+                        self._assign(worker, queue.popleft())
+                yield from self._collect(queue)
+        except PoolUnavailable:
+            unfinished = [w.task for w in self._workers if w.task] + list(queue)
+            for task in reversed(unfinished):
+                # what the pool already parsed is dropped: the fallback parses the chunk again
+                chunks.appendleft(task.items)
+            raise
+        finally:
+            self.close()
+
+    def _collect(self, queue: deque[_Task[Item]]) -> Iterator[list[tuple[Item, Any]]]:
+        """Wait for results (or a timeout), yield finished chunks, replace stuck workers."""
+        busy = {w.conn: w for w in self._workers if w.task}
+        if not busy:
+            return
+        now = time.monotonic()
+        deadline = min(w.since for w in busy.values()) + self._timeout
+        for ready in wait(list(busy), timeout=max(0.0, deadline - now)):
+            worker = busy[cast(Connection, ready)]
+            task = worker.task
+            assert task is not None
+            try:
+                task_id, index, result = worker.conn.recv()
+            except (EOFError, OSError):  # the worker died on the file it was parsing
+                task.results.append(CRASHED)
+                worker = self._replace(worker)
+            else:
+                if task_id == task.task_id and index == task.next:
+                    task.results.append(result)
+                worker.since = time.monotonic()
+            if task.done:
+                worker.task = None
+                yield list(zip(task.items, task.results, strict=True))
+            elif worker.task is None:  # a fresh worker takes up the rest of the chunk
+                self._assign(worker, task)
+        now = time.monotonic()
+        for worker in list(self._workers):
+            task = worker.task
+            if task is not None and now - worker.since > self._timeout:
+                task.results.append(TOO_SLOW)
+                fresh = self._replace(worker)
+                if task.done:
+                    yield list(zip(task.items, task.results, strict=True))
+                else:
+                    self._assign(fresh, task)
+
+    @staticmethod
+    def _stop(worker: _Worker, *, kill: bool) -> None:
+        with contextlib.suppress(Exception):
+            if kill:
+                worker.process.kill()
+            else:
+                worker.conn.send(None)
+        with contextlib.suppress(Exception):
+            worker.conn.close()
+        with contextlib.suppress(Exception):
+            worker.process.join(timeout=1.0)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=1.0)
+
+    def close(self) -> None:
+        """Stop every worker (idle ones are asked; busy ones are killed)."""
+        for worker in self._workers:
+            self._stop(worker, kill=worker.task is not None)
+        self._workers.clear()
