@@ -28,6 +28,7 @@ from reader.core.store import Store, StoreError
 if TYPE_CHECKING:
     from reader.core.notes import NoteChange
     from reader.core.search import SearchIndex, SearchResults
+    from reader.core.search.upkeep import IndexState
 
 FIRST_SCREEN_ROWS = 300
 SAVED_SEARCHES = "saved_searches"
@@ -40,11 +41,6 @@ class Preload:
     summaries: list[ArticleSummary]
     notices: list[str]
     theme: str | None
-
-
-def _search_progress(progress: Callable[[ScanProgress], None]) -> Callable[[int, int], None]:
-    """The search index catching up after the scan, reported as a phase of it."""
-    return lambda indexed, queued: progress(ScanProgress(indexed, queued, "making searchable"))
 
 
 class LibrarySession:
@@ -107,10 +103,17 @@ class LibrarySession:
         on_batch: Callable[[list[ArticleSummary]], None] | None = None,
     ) -> ScanReport:
         """Pick up changed files; the search index follows each batch as it is written."""
-        from reader.core.library import scan
-        from reader.core.search import IndexFollower, SearchIndexError
+        return self.update(progress, on_batch)[0]
 
-        index = self.search_index()
+    def update(
+        self,
+        progress: Callable[[ScanProgress], None] | None = None,
+        on_batch: Callable[[list[ArticleSummary]], None] | None = None,
+    ) -> tuple[ScanReport, IndexState]:
+        """`rescan`, also saying how the search index stands (for `reader index`)."""
+        from reader.core.library import scan
+        from reader.core.search.upkeep import IndexState, scan_and_index
+
         store = self.store
 
         def run(on_change: Callable[..., None] | None) -> ScanReport:
@@ -123,18 +126,10 @@ class LibrarySession:
                 on_change=on_change,
             )
 
+        index = self.search_index()
         if index is None:
-            return run(None)
-        try:
-            self._sync_search(index)
-            follow = IndexFollower(index, store)  # indexes in a thread as batches land
-            try:
-                report = run(follow)
-            finally:
-                follow.wait(progress=None if progress is None else _search_progress(progress))
-            return report
-        except SearchIndexError:  # another reader holds the index: the library still updates
-            return run(None)
+            return run(None), IndexState(problem="the search index could not be opened")
+        return scan_and_index(index, store, run, progress=progress)
 
     # -- search ----------------------------------------------------------------------------
 
@@ -149,28 +144,6 @@ class LibrarySession:
                 except Exception:  # search must never stop the app
                     return None
             return self._search
-
-    def _sync_search(self, index: SearchIndex) -> None:
-        """Rebuild the index if it is new or damaged; notes go back in with the articles."""
-        rebuilt = index.needs_rebuild
-        index.sync(self.store)
-        if rebuilt:
-            self.reindex_notes()
-
-    def reindex_notes(self) -> None:
-        index = self.search_index()
-        if index is None:
-            return
-        try:
-            from reader.core.notes import NotesStore
-
-            notes = NotesStore.for_store(self.store)
-            for doc in notes.iter_note_documents():
-                index.index_note(
-                    doc.note_id, doc.article_id, doc.text, article=self.summary(doc.article_id)
-                )
-        except Exception:  # notes stay safe in the database; search is derived
-            return
 
     def saved_searches(self) -> list[tuple[str, str]]:
         """(name, query) pairs the user saved, in the order saved."""
@@ -194,7 +167,8 @@ class LibrarySession:
         return items
 
     def search_ids(self, query: str) -> list[int]:
-        """The articles a saved search holds (articles, and articles whose notes match)."""
+        """The articles a saved search holds (articles, and articles whose notes match), from
+        the open roots only, as `search`."""
         from reader.core.search.engine import MAX_LIMIT
 
         found = self.search(query, limit=MAX_LIMIT)
@@ -221,13 +195,20 @@ class LibrarySession:
             return
 
     def search(self, query: str, *, typing: bool = False, limit: int = 50) -> SearchResults:
-        """Ranked results; empty (with a note) when the index cannot be used."""
+        """Ranked results from the open roots only; empty (with a note) when the index cannot
+        be used.
+
+        The index holds every library this data directory has seen; an article of another
+        one could not be opened from this session's list, nor should it count.
+        """
         from reader.core.search import SearchResults, read_ids
 
         index = self.search_index()
         if index is None:
             return SearchResults(0, [], ("search is unavailable: the index could not be opened",))
-        return index.search(query, limit=limit, read_ids=read_ids(self.store), typing=typing)
+        return index.search(
+            query, limit=limit, read_ids=read_ids(self.store), typing=typing, roots=self.roots
+        )
 
     def display_path(self, path: Path) -> Path:
         """`path` as the user knows it: from its library folder's name down (or as given)."""

@@ -11,13 +11,14 @@ query, which stops after 50 terms, it matches every word with the prefix.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Collection, Sequence
 
 import tantivy
 from tantivy import Occur
 
-from reader.core.search import analysis
+from reader.core.search import analysis, fields
 from reader.core.search.hits import MAX_TOKENS
 from reader.core.search.query import Query, Term, TermKind
 
@@ -58,6 +59,24 @@ def compile_query(
     if len(subqueries) == 1:
         return subqueries[0][1], ranked
     return tantivy.Query.boolean_query(subqueries), ranked
+
+
+def scoped(
+    query: tantivy.Query, schema: tantivy.Schema, roots: Sequence[str | os.PathLike[str]]
+) -> tantivy.Query:
+    """`query` limited to documents at or below any of `roots` (an article, or a note on one).
+
+    A filter of constant score 0, so the ranking within the scope is the ranking without it.
+    """
+    places = sorted({fields.place(root) for root in roots})
+    if not places:
+        return tantivy.Query.empty_query()
+    if len(places) == 1:
+        scope = tantivy.Query.term_query(schema, "within", places[0])
+    else:
+        scope = tantivy.Query.term_set_query(schema, "within", places)
+    zero = tantivy.Query.const_score_query(scope, 0.0)
+    return tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, zero)])
 
 
 def term_query(term: Term, schema: tantivy.Schema) -> tantivy.Query | None:

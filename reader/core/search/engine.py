@@ -22,7 +22,7 @@ import tantivy
 from reader.core.library import ArticleChanges
 from reader.core.models import ArticleSummary
 from reader.core.search import analysis, fields
-from reader.core.search.compile import compile_query
+from reader.core.search.compile import compile_query, scoped
 from reader.core.search.directory import (
     INDEX_DIR,
     VERSION_FILE,
@@ -155,6 +155,24 @@ class SearchIndex:
             writer.add_document(doc)
             self._commit(writer)
 
+    def put_notes(
+        self, notes: Sequence[tuple[int | str, tantivy.Document]], *, replace_all: bool = False
+    ) -> None:
+        """Add or replace many notes (`fields.note_document`s by note id) in one commit.
+
+        Args:
+            replace_all: these are every note there is; drop all others first.
+        """
+        with self._lock:
+            writer = self._writer_locked()
+            if replace_all:
+                delete(writer, "kind", fields.NOTE)
+            for note_id, doc in notes:
+                if not replace_all:
+                    delete(writer, "key", fields.note_key(note_id))
+                writer.add_document(doc)
+            self._commit(writer)
+
     def remove_note(self, note_id: int | str) -> None:
         with self._lock:
             writer = self._writer_locked()
@@ -212,17 +230,22 @@ class SearchIndex:
         limit: int = 50,
         read_ids: Collection[int] = frozenset(),
         typing: bool = False,
+        roots: Sequence[Path] | None = None,
     ) -> SearchResults:
         """The best `limit` matches of `query`, best first, with snippets. Never raises.
 
         Args:
             read_ids: ids of the articles read (the store's reading state), for `is:read`.
             typing: the query is being typed; its last word also matches as a prefix.
+            roots: only articles at or below these (and notes on them), counted and ranked
+                alone; None searches every library the data directory holds.
         """
         parsed = parse(query, typing=typing)
         compiled, ranked = compile_query(parsed, self._schema, read_ids)
         if compiled is None:
             return SearchResults(0, [], parsed.notes)
+        if roots is not None:
+            compiled = scoped(compiled, self._schema, roots)
         limit = max(1, min(limit, MAX_LIMIT))
         try:
             searcher = self._index.searcher()
