@@ -94,14 +94,14 @@ class WorkerFailures:
         """Failures reported so far (the tests read the screen; this is for the log line)."""
 
     def report(self, doing: str, error: BaseException) -> None:
+        """Log `error`, then tell the user; never raises (it runs in a failing worker)."""
         with self._lock:
             self.count += 1
             where = self._write(doing, error)
-        reason = inert(f"{type(error).__name__}: {error}".strip().rstrip(":"))
-        detail = f"Details are in {where}." if where else "The details could not be logged."
-        message = f"Something went wrong while {doing} ({reason.plain[:200]}). {detail}"
         try:
-            self._notify(message)
+            reason = inert(f"{type(error).__name__}: {error}".strip().rstrip(":"), limit=200)
+            detail = f"Details are in {where}." if where else "The details could not be logged."
+            self._notify(f"Something went wrong while {doing} ({reason}). {detail}")
         except Exception:  # the app is closing: the log has it
             return
 

@@ -50,3 +50,11 @@ async def wait_loaded(pilot: Pilot, app: ReaderApp) -> MainScreen:
     await wait_until(pilot, lambda: screen.reading_view.finished)
     await pilot.pause()
     return screen
+
+
+def toasts(app: ReaderApp) -> list[str]:
+    """The text of every notification on screen (title and message), unwrapped.
+
+    The app must run with `run_test(notifications=True)` for toasts to be drawn.
+    """
+    return [" ".join(toast.render().plain.split()) for toast in app.screen.query("Toast")]

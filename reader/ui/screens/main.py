@@ -202,11 +202,19 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self._update_status()
 
     def _scan(self) -> None:
-        """Runs in the library worker: pick up new, changed, moved and removed files."""
-        report = self.session.rescan(
-            progress=lambda p: self.app.call_from_thread(self._scan_progressed, p),
-            on_batch=lambda rows: self.app.call_from_thread(self._scan_batch, rows),
-        )
+        """Runs in the library worker: pick up new, changed, moved and removed files.
+
+        A failure is reported by the worker; the list keeps what it has, and stops saying
+        "scanning…".
+        """
+        try:
+            report = self.session.rescan(
+                progress=lambda p: self.app.call_from_thread(self._scan_progressed, p),
+                on_batch=lambda rows: self.app.call_from_thread(self._scan_batch, rows),
+            )
+        except BaseException:
+            self.app.call_from_thread(self._scan_stopped)
+            raise
         summaries = self.session.summaries()
         self.app.call_from_thread(self._scan_finished, report, summaries)
 
@@ -230,9 +238,16 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             self._preview(self.article_list.cursor_summary)
         self._update_status()
 
+    def _scan_stopped(self) -> None:
+        self.scanning = False
+        self.query_one("#progress-row").display = False
+        self._update_status()
+
     def _scan_finished(self, report: ScanReport, summaries: list[ArticleSummary]) -> None:
         self.scanning = False
         self.query_one("#progress-row").display = False
+        for notice in report.notices:
+            self.notify(inert(notice), title="Library", severity="warning", markup=False)
         self.article_list.set_summaries(summaries)
         self.skipped_count = len(report.skipped)
         if self.current is None:

@@ -24,7 +24,7 @@ from reader.core.schema import StoreError
 from reader.ui.notes_access import close_session_notes
 from reader.ui.screens.library_notes_mixin import LibraryNotesMixin
 from reader.ui.widgets.notes_panel import NotesPanel
-from reader.ui.workers import background
+from reader.ui.workers import background, report_failure
 
 if TYPE_CHECKING:
     from reader.core.notes import Conflict, Note, SaveResult
@@ -161,6 +161,9 @@ class NotesMixin(LibraryNotesMixin):
                 )
             except StoreError as error:
                 return error
+            except Exception as error:  # unforeseen: logged, and the text stays in the editor
+                report_failure(self, "saving your note", error)  # type: ignore[arg-type]
+                return StoreError(f"the note could not be saved ({type(error).__name__})")
             if isinstance(result, Saved):
                 self._note_versions[article_id] = result.item.version
                 self._note_written[article_id] = serial
