@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import __version__
@@ -20,15 +20,19 @@ A keyboard-driven reader for a folder of articles (plain text, Markdown, HTML).
 
   reader [PATH ...]            open the app on these folders/files
                                (default: ./articles if present, else the samples)
-  reader index [PATH ...]      build or update the library index, print what changed
+  reader index [PATH ...]      build or update the library and its search index,
+                               print what changed
   reader search QUERY [PATH ...] [--limit N] [--json]
-                               ranked full-text search, for scripts
+                               ranked full-text search, for scripts (only PATHs given;
+                               every library in the data directory when none is)
   reader notes export [--format markdown|json] [--output FILE] [PATH ...]
   reader notes import FILE     restore notes and highlights from a JSON export
   reader notes backup [--output FILE]
 
 Keys inside the app: press ? for help, ctrl+p for every command.
 """
+
+Command = Callable[[argparse.Namespace], int]
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -55,32 +59,42 @@ def build_parser() -> argparse.ArgumentParser:
 def build_index_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader index",
-        description="Build or update the library index without the UI.",
+        description="Build or update the library index and its search index without the UI, "
+        "so that the next start has nothing to catch up on.",
     )
     _common(parser)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] in SUBCOMMANDS:
-        command, rest = args_list[0], args_list[1:]
-        if command == "index":
-            from reader.cli.index_command import run_index
+def _parse(argv: list[str]) -> tuple[argparse.Namespace, Command]:
+    """The arguments of whichever command `argv` names, and the function that runs it."""
+    command, rest = (argv[0], argv[1:]) if argv and argv[0] in SUBCOMMANDS else (None, argv)
+    if command == "index":
+        from reader.cli.index_command import run_index
 
-            return run_index(build_index_parser().parse_args(rest))
-        if command == "search":
-            from reader.cli import search_command
+        return build_index_parser().parse_args(rest), run_index
+    if command == "search":
+        from reader.cli import search_command
 
-            return search_command.run(search_command.build_parser().parse_args(rest))
-        if command == "notes":
-            from reader.cli import notes_command
+        # Intermixed: `reader search whale --limit 3 PATH` keeps PATH a path.
+        return search_command.build_parser().parse_intermixed_args(rest), search_command.run
+    if command == "notes":
+        from reader.cli import notes_command
 
-            return notes_command.run(notes_command.build_parser().parse_args(rest))
-    args = build_parser().parse_args(args_list)
+        return notes_command.build_parser().parse_args(rest), notes_command.run
     from reader.cli.app_command import run_app
 
-    return run_app(args)
+    return build_parser().parse_args(rest), run_app
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from reader.cli.common import complain, data_dir_problem
+
+    args, run = _parse(list(sys.argv[1:] if argv is None else argv))
+    if problem := data_dir_problem(args.data_dir):
+        complain(problem)
+        return 2
+    return run(args)
 
 
 if __name__ == "__main__":

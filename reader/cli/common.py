@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.config import Settings, load_settings
-from reader.core.paths import data_dir, default_roots
+from reader.core.paths import DATA_DIR_ENV, data_dir, default_roots
 from reader.core.sanitize import inert
 
 
@@ -34,6 +34,23 @@ def resolve_roots(paths: list[Path]) -> tuple[list[Path], list[str]]:
         else:
             problems.append(f"no such file or folder: {inert(str(path))}")
     return roots, problems
+
+
+def data_dir_problem(override: str | None) -> str | None:
+    """Why the data directory cannot be used, checked before anything opens or draws.
+
+    A file given as the data directory (or as a folder above it) would otherwise fail deep
+    inside SQLite or tantivy, or after the app has taken over the terminal.
+    """
+    folder = data_dir(override)
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if place.is_dir():
+                return None
+            source = "--data-dir" if override else f"${DATA_DIR_ENV}"
+            what = "it is a file" if place == folder else f"{place} is a file"
+            return f"the data directory {folder} is not a folder ({what}); give {source} a folder"
+    return None
 
 
 def build_context(args: argparse.Namespace) -> Context:

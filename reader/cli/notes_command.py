@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from reader.cli.common import complain, say
+from reader.core.counts import plural
 from reader.core.paths import data_dir
 
 
@@ -72,8 +73,11 @@ def _export(args: argparse.Namespace) -> int:
         finally:
             store.close()
     if paths and not items:
-        complain("no notes for " + ", ".join(str(path) for path in paths))
-        return 1
+        if not any(path.exists() for path in paths):  # a mistyped path is an error
+            complain("no notes for " + ", ".join(str(path) for path in paths))
+            return 1
+        # A folder without notes yet: still a valid (empty) export, so backup scripts go on.
+        complain("no notes yet for " + ", ".join(str(path) for path in paths))
     text = render(items, args.format)
     if args.output is None:
         sys.stdout.write(text)
@@ -83,7 +87,7 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as error:
         complain(f"cannot write {args.output}: {error.strerror or error}; nothing was written")
         return 1
-    say(f"exported {len(items)} articles' notes to {args.output}")
+    say(f"exported notes of {plural(len(items), 'article')} to {args.output}")
     return 0
 
 

@@ -1,7 +1,8 @@
 """`reader search QUERY [PATH …]`: ranked full-text search for scripts and the shell.
 
 The given paths are indexed (or brought up to date) first, so it works on a fresh data
-directory; with no path, an empty library indexes the default folder. Results go to stdout,
+directory, and only they are searched; with no path, every library the data directory holds
+is searched (an empty one indexes the default folder first). Results go to stdout,
 hits marked with `[` `]` (bold on a terminal); `--json` prints a list of objects whose hit
 offsets point into their snippet. No results is not an error.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.cli.common import build_context, complain, say
+from reader.core.counts import plural
 from reader.core.sanitize import inert
 
 if TYPE_CHECKING:
@@ -28,63 +30,75 @@ _JSON_UNSAFE = re.compile(
 )
 
 
+def positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (`--limit 0` would show nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader search",
+        usage="%(prog)s [-h] QUERY [PATH ...] [--limit N] [--json] [--data-dir DIR]",
         description="Search the library: ranked results with snippets. "
         'Query language: words, "a phrase", prefix*, -exclude, a OR b, title:, author:, '
         "tag:, in:FOLDER, is:read, is:unread, after:2024-01-01, before:2024-07.",
     )
-    parser.add_argument("query", help="what to search for (quote it for the shell)")
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="folders or files to index first"
+        "query", metavar="QUERY", help="what to search for (quote it for the shell)"
     )
-    parser.add_argument("--limit", type=int, default=20, metavar="N", help="results (default 20)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="search only these folders or files, brought up to date first; without a PATH, "
+        "every library in the data directory is searched as last indexed",
+    )
+    parser.add_argument(
+        "--limit", type=positive, default=20, metavar="N", help="results, at least 1 (default 20)"
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON list of results")
     parser.add_argument("--data-dir", metavar="DIR", help="where the library database lives")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from reader.core.library import scan
-    from reader.core.search import (
-        IndexBusy,
-        IndexFollower,
-        SearchIndex,
-        SearchIndexError,
-        read_ids,
-    )
-    from reader.core.store import Store, StoreError
+    from reader.core.session import LibrarySession
+    from reader.core.store import StoreError
 
     context = build_context(args)
     for warning in context.warnings:
         complain(warning)
-    try:
-        store = Store.open(context.data_dir)
-    except StoreError as error:
-        complain(str(error))
-        return 1
-    index = SearchIndex.open(context.data_dir)
+    if args.paths and not context.roots:
+        complain("nothing to search")
+        return 2
+    session = LibrarySession(context.roots, context.data_dir, context.settings)
     try:
         try:
-            index.acquire_writer()
-            index.sync(store)
-            if args.paths or store.count() == 0:
-                with IndexFollower(index, store) as follow:
-                    scan(
-                        store,
-                        context.roots,
-                        max_bytes=context.settings.max_file_bytes,
-                        on_change=follow,
-                    )
-        except IndexBusy as error:
-            complain(f"{error}; searching the index as it is")
-        except SearchIndexError as error:
+            for notice in session.open():
+                complain(notice)
+            # Without a path an empty library indexes the default folder, so that a first
+            # `reader search` finds something; otherwise the files are not looked at.
+            if args.paths or session.store.count() == 0:
+                report, state = session.update()
+                for notice in report.notices:
+                    complain(notice)
+            else:
+                state = session.catch_up_search()
+        except StoreError as error:
             complain(str(error))
-        found = index.search(args.query, limit=max(1, args.limit), read_ids=read_ids(store))
+            return 1
+        if state.problem:
+            complain(f"{state.problem}; searching the index as it is")
+        found = session.search(args.query, limit=args.limit, everywhere=not args.paths)
     finally:
-        index.close()
-        store.close()
+        session.close()
     for note in found.notes:
         complain(note)
     if args.json:
@@ -117,8 +131,8 @@ def _print_results(total: int, results: list[SearchResult], *, bold: bool) -> No
     if not results:
         say("no results")
         return
-    shown = f"{len(results):,} of {total:,}" if total > len(results) else f"{total:,}"
-    say(f"{shown} result{'s' if total != 1 else ''}")
+    counted = plural(total, "result")
+    say(f"{len(results):,} of {counted}" if total > len(results) else counted)
     for rank, result in enumerate(results, 1):
         kind = " (note)" if result.kind == "note" else ""
         print(

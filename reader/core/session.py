@@ -194,12 +194,27 @@ class LibrarySession:
         except Exception:  # search is derived data: a failure here never loses a note
             return
 
-    def search(self, query: str, *, typing: bool = False, limit: int = 50) -> SearchResults:
+    def catch_up_search(self) -> IndexState:
+        """Bring the search index up to the store without scanning (see `upkeep.catch_up`)."""
+        from reader.core.search.upkeep import IndexState, catch_up
+
+        index = self.search_index()
+        if index is None:
+            return IndexState(problem="the search index could not be opened")
+        return catch_up(index, self.store)
+
+    def search(
+        self, query: str, *, typing: bool = False, limit: int = 50, everywhere: bool = False
+    ) -> SearchResults:
         """Ranked results from the open roots only; empty (with a note) when the index cannot
         be used.
 
         The index holds every library this data directory has seen; an article of another
         one could not be opened from this session's list, nor should it count.
+
+        Args:
+            everywhere: every library the data directory holds (`reader search` without a
+                path), not only the open roots.
         """
         from reader.core.search import SearchResults, read_ids
 
@@ -207,7 +222,11 @@ class LibrarySession:
         if index is None:
             return SearchResults(0, [], ("search is unavailable: the index could not be opened",))
         return index.search(
-            query, limit=limit, read_ids=read_ids(self.store), typing=typing, roots=self.roots
+            query,
+            limit=limit,
+            read_ids=read_ids(self.store),
+            typing=typing,
+            roots=None if everywhere else self.roots,
         )
 
     def display_path(self, path: Path) -> Path:

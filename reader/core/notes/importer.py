@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.core.counts import plural
 from reader.core.notes import rows
 from reader.core.notes.errors import NotesError
 from reader.core.notes.export import FORMAT_NAME, FORMAT_VERSION
@@ -46,13 +47,16 @@ class ImportReport:
 
     def summary(self) -> list[str]:
         lines = [
-            f"{self.notes_added} notes added, {self.notes_merged} merged with a different "
-            f"note (both texts kept), {self.notes_unchanged} already present; "
-            f"{self.highlights_added} highlights added, {self.highlights_present} already present"
+            f"{plural(self.notes_added, 'note')} added, {self.notes_merged:,} merged with a "
+            f"different note (both texts kept), {self.notes_unchanged:,} already present; "
+            f"{plural(self.highlights_added, 'highlight')} added, "
+            f"{self.highlights_present:,} already present"
         ]
         if self.unmatched:
+            are = "is" if len(self.unmatched) == 1 else "are"
             lines.append(
-                f"{len(self.unmatched)} articles with notes are not in this library's index; "
+                f"{plural(len(self.unmatched), 'article')} with notes {are} not in this "
+                "library's index; "
                 "their notes were kept and reattach when a file with the same content or path "
                 "is indexed (run `reader index` on your library):"
             )

@@ -85,6 +85,18 @@ def scan_and_index(
     )
 
 
+def catch_up(index: SearchIndex, store: Store) -> IndexState:
+    """`scan_and_index` without the scan: the index made to match the store as it is (a
+    search with no path given, which does not look at the files). Never raises."""
+    rebuilt = index.needs_rebuild
+    try:
+        index.sync(store)
+        sync_notes(index, store, everything=rebuilt)
+    except SearchIndexError as error:
+        return IndexState(problem=str(error))
+    return IndexState(index.count(), index.count(fields.NOTE), rebuilt=rebuilt)
+
+
 def sync_notes(
     index: SearchIndex, store: Store, *, everything: bool, articles: Iterable[int] = ()
 ) -> None:
