@@ -74,6 +74,23 @@ def test_a_second_search_uses_the_index_and_sees_edits(
     assert json.loads(out) == []
 
 
+def test_a_path_given_is_the_only_library_searched_and_counted(
+    capsys: pytest.CaptureFixture[str], library: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "killers.md").write_text("# Killers, killers\n\nKillers killed the killer.\n")
+    (other / "more.txt").write_text("More killers\n\nA killer again.\n")
+    data = ["--data-dir", str(tmp_path / "data")]
+    search(capsys, "killers", str(other), *data)  # the data dir now knows both libraries
+    _, out, _ = search(capsys, "killers", str(library), *data, "--json")
+    assert {Path(row["path"]).parent for row in json.loads(out)} == {library}
+    _, out, _ = search(capsys, "killer", str(library), *data, "--limit", "1")
+    assert out.startswith("1 of 3 results\n")
+    _, out, _ = search(capsys, "killers", *data, "--json")  # no path: every library
+    assert {Path(row["path"]).parent for row in json.loads(out)} == {library, other}
+
+
 # -- the shared corpus -------------------------------------------------------------------------
 
 PICKS = [
@@ -105,6 +122,20 @@ def middle_phrase(text: str) -> str:
         return " ".join(words)
     start = len(middle) // 4
     return "".join(ch for ch in middle[start : start + 14] if not ch.isspace())
+
+
+@pytest.mark.corpus
+def test_the_corpus_and_a_small_library_never_answer_for_each_other(
+    capsys: pytest.CaptureFixture[str], corpus_data: Path, library: Path
+) -> None:
+    capsys.readouterr()
+    data = ["--data-dir", str(corpus_data), "--json", "--limit", "1000"]
+    _, out, _ = search(capsys, "the", str(CORPUS), *data)
+    in_corpus = json.loads(out)
+    assert len(in_corpus) > 100
+    assert all(Path(row["path"]).is_relative_to(CORPUS.resolve()) for row in in_corpus)
+    _, out, _ = search(capsys, "the", str(library), *data)
+    assert {Path(row["path"]).name for row in json.loads(out)} == {"story.txt"}
 
 
 @pytest.mark.corpus
