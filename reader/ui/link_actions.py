@@ -20,6 +20,7 @@ class LinkHandler:
         self.screen = screen
 
     def activate(self, target: str) -> None:
+        """Follow `target`: a place in this article, another article, or a web address."""
         screen = self.screen
         current = screen.current
         if current is None:
@@ -34,13 +35,20 @@ class LinkHandler:
         elif isinstance(action, LocalArticle):
             self._open_local(action)
         elif isinstance(action, Anchor):
-            screen.reading_view.scroll_to_anchor(action.name)
+            screen.reading_view.jump_to_anchor(action.name, self._no_such_anchor)
         elif isinstance(action, Refused):
             screen.notify(
                 f"Link not followed: {inert(action.reason)}\n{inert(target, limit=300)}",
                 severity="warning",
                 markup=False,
             )
+
+    def _no_such_anchor(self, name: str) -> None:
+        self.screen.notify(
+            f"This article has no place called “#{inert(name, limit=200)}”",
+            severity="warning",
+            markup=False,
+        )
 
     def _open_local(self, action: LocalArticle) -> None:
         screen = self.screen

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
 from reader.core.notes import COLORS
 from reader.core.sanitize import inert, safe_text
+from reader.ui.document_layout import DEFAULT_STYLES
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,30 @@ class CommentChoice:
     color: str
 
 
+def color_chip(color: str) -> Text:
+    """A colour's name drawn in that highlight colour, as the article will show it."""
+    return Text(f" {color} ", style=DEFAULT_STYLES.get(f"highlight-{color}", ""))
+
+
 class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
-    """Comment (enter saves) and colour (tab to the colours, arrows to choose)."""
+    """Comment and colour (tab to the colours, arrows to choose); enter saves from anywhere.
+
+    `enter` is a priority binding of the screen, so the input, the colour chips (whose own
+    enter would only pick a colour) and the Save button all save, as the help line says. Only
+    on the Cancel button does enter do what that button says.
+    """
 
     DEFAULT_CSS = """
     HighlightCommentScreen #comment-quote { color: $text-muted; margin-bottom: 1; }
     HighlightCommentScreen #comment-colors { height: auto; margin-top: 1; }
     HighlightCommentScreen #comment-colors RadioSet { layout: horizontal; }
     HighlightCommentScreen #comment-help { color: $text-muted; margin-top: 1; }
+    HighlightCommentScreen .buttons { margin-top: 1; }
     """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="comment-cancel"),
+        Binding("enter", "save", "Save", priority=True, id="comment-save-enter"),
         Binding("ctrl+s", "save", "Save", id="comment-save"),
     ]
 
@@ -54,13 +68,16 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
             yield Input(self.comment, placeholder="Your comment (optional)", id="comment-input")
             with Horizontal(id="comment-colors"), RadioSet(id="comment-color"):
                 for color in COLORS:
-                    yield RadioButton(color, value=color == self.color, name=color)
+                    yield RadioButton(color_chip(color), value=color == self.color, name=color)
             yield Static(
                 safe_text(
                     "enter (or ctrl+s) saves · tab, arrows and space pick a colour · esc cancels"
                 ),
                 id="comment-help",
             )
+            with Horizontal(classes="buttons"):
+                yield Button(safe_text("Save (enter)"), id="comment-save-button", variant="primary")
+                yield Button(safe_text("Cancel (esc)"), id="comment-cancel-button")
 
     def on_mount(self) -> None:
         self.query_one("#comment-input", Input).focus()
@@ -70,9 +87,18 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
         if event.pressed.name in COLORS:
             self.color = event.pressed.name
 
-    @on(Input.Submitted, "#comment-input")
-    def _submitted(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.focused is not None:
+            return self.focused.id != "comment-cancel-button"  # enter there presses Cancel
+        return True
+
+    @on(Button.Pressed, "#comment-save-button")
+    def _save_pressed(self) -> None:
         self.action_save()
+
+    @on(Button.Pressed, "#comment-cancel-button")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
 
     def action_save(self) -> None:
         self.dismiss(CommentChoice(self.query_one("#comment-input", Input).value, self.color))

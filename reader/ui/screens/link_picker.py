@@ -15,7 +15,20 @@ from textual.widgets.option_list import Option
 from reader.core.sanitize import safe_text
 
 
+class LinkList(OptionList):
+    """The options list, moved with the keys of the rest of the app as well as arrows."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next link", show=False, id="links-down"),
+        Binding("k", "cursor_up", "Previous link", show=False, id="links-up"),
+        Binding("g", "first", "First link", show=False, id="links-first"),
+        Binding("G", "last", "Last link", show=False, id="links-last"),
+    ]
+
+
 class LinkPickerScreen(ModalScreen[str | None]):
+    """Returns the chosen link's target, or None."""
+
     BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="close-links")]
 
     def __init__(self, links: Sequence[object]) -> None:
@@ -33,7 +46,7 @@ class LinkPickerScreen(ModalScreen[str | None]):
                     safe_text(getattr(link, "target", ""), "dim", limit=300),
                 )
                 options.append(Option(prompt, id=str(index)))
-            yield OptionList(*options, id="link-list")
+            yield LinkList(*options, id="link-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         index = int(event.option.id or 0)

@@ -10,7 +10,6 @@ land on exactly the characters they name.
 from __future__ import annotations
 
 import contextlib
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,7 +25,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from reader.core.models import BLOCK_SEPARATOR, ArticleMeta, Block, BlockKind, count_words
+from reader.core.models import BLOCK_SEPARATOR, ArticleMeta, Block, count_words
+from reader.ui.anchors import find_anchor
 from reader.ui.document_layout import (
     DEFAULT_STYLES,
     LaidLine,
@@ -438,15 +438,44 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
         self.scroll_to(y=max(row, 0), animate=animate, immediate=True, force=True)
 
     def scroll_to_anchor(self, name: str) -> bool:
-        """Scroll to the heading (GitHub-style slug) or footnote called `name`."""
-        wanted = name.strip().lower()
-        for block, offset in zip(self._blocks, self._offsets, strict=True):
-            if (block.kind is BlockKind.HEADING and _slug(block.text) == wanted) or (
-                block.kind is BlockKind.FOOTNOTE and block.marker.lower() == wanted
-            ):
-                self.scroll_to_offset(offset)
-                return True
-        return False
+        """Scroll to the heading or footnote `#name` names (see `anchors`); False if none."""
+        offset = find_anchor(name, self._blocks, self._offsets, self._links)
+        if offset is not None:
+            self._pending_scroll = None
+            self.scroll_to_offset(offset)
+        return offset is not None
+
+    def jump_to_anchor(self, name: str, missing: Callable[[str], None]) -> None:
+        """Scroll to `#name`, looking in the saved page itself for an HTML article's ids.
+
+        `missing(name)` is called when the article has no such place, so the caller can say so.
+        """
+        if self.scroll_to_anchor(name):
+            return
+        if self._meta is not None and self._meta.format == "html" and self._path is not None:
+            self._find_page_anchor(self._serial, self._path, name, self.text, missing)
+        else:
+            missing(name)
+
+    @background("finding the place the link names in the page", group="reading-anchor")
+    def _find_page_anchor(
+        self, serial: int, path: Path, name: str, text: str, missing: Callable[[str], None]
+    ) -> None:
+        from reader.core.loaders.html_anchors import page_anchor_offset
+
+        offset = page_anchor_offset(path, name, text)
+        self._from_worker(self._page_anchor_found, serial, name, offset, missing)
+
+    def _page_anchor_found(
+        self, serial: int, name: str, offset: int | None, missing: Callable[[str], None]
+    ) -> None:
+        if serial != self._serial:
+            return  # another article is open now
+        if offset is None:
+            missing(name)
+        else:
+            self._pending_scroll = None
+            self.scroll_to_offset(offset)
 
     def offset_at(self, x: int, y: int, *, nearest: bool = False) -> int | None:
         """Text offset drawn at widget coordinates `(x, y)`, or None outside the text."""
@@ -505,7 +534,3 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
         self._pending_scroll = None  # the reader's own move wins over a pending restore
         self._pending_end = self._shown.blocks_done < len(self._blocks)
         self._scroll_to_row(len(self._shown.lines))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
