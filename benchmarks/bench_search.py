@@ -3,7 +3,7 @@
 Run from the repository root (ripgrep is the baseline: `apt-get install -y ripgrep`):
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_search.py [--library /work/large/lib100k]
-        [--store /tmp/bench100k] [--runs 20] [--rg-runs 3] [--follow-scan]
+        [--store /tmp/bench100k] [--runs 20] [--rg-runs 3] [--follow-scan] [--scoped]
 
 - index build: the search index rebuilt from an indexed reader database (`--store`, copied to
   a temporary directory first, so it is never written); its size on disk; a warm start
@@ -18,7 +18,8 @@ Run from the repository root (ripgrep is the baseline: `apt-get install -y ripgr
   is typed (`typing=True`, as the search box runs them). Baseline: `rg -l -i` over the same
   files (median of `--rg-runs`): a word as `\\bword`, a prefix as `\\bprefix`, a phrase
   with `-F`, two words as the files with the first piped into a second rg for the other
-  (`-0 | xargs -0`).
+  (`-0 | xargs -0`). `--scoped`: each search limited to `--library`, as the app limits
+  it to the open roots.
 """
 
 from __future__ import annotations
@@ -140,8 +141,11 @@ def measure_follow_scan(library: Path, work: Path) -> None:
     store.close()
 
 
-def measure_queries(data: Path, library: Path, runs: int, rg_runs: int) -> None:
+def measure_queries(
+    data: Path, library: Path, runs: int, rg_runs: int, *, scoped: bool = False
+) -> None:
     index = SearchIndex.open(data)
+    roots = [library] if scoped else None  # scoped: as the app searches, its roots only
     print(
         f"\n{'kind':17} {'query':16} {'matches':>8} {'median':>8} {'p95':>8} {'rg':>8} {'ratio':>7}"
     )
@@ -149,8 +153,10 @@ def measure_queries(data: Path, library: Path, runs: int, rg_runs: int) -> None:
     cases += [("as typed", word[:n], True) for word in TYPED for n in range(1, len(word) + 1)]
     worst = 0.0
     for kind, query, typing in cases:
-        found = index.search(query, limit=50, typing=typing)
-        times = timings(lambda q=query, t=typing: index.search(q, limit=50, typing=t), runs)
+        found = index.search(query, limit=50, typing=typing, roots=roots)
+        times = timings(
+            lambda q=query, t=typing: index.search(q, limit=50, typing=t, roots=roots), runs
+        )
         median, high = statistics.median(times), p95(times)
         worst = max(worst, high)
         rg = rg_median(query, library, rg_runs) if rg_runs else float("nan")
@@ -169,12 +175,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rg-runs", type=int, default=3)
     parser.add_argument("--follow-scan", action="store_true")
+    parser.add_argument(
+        "--scoped", action="store_true", help="search only --library, as the app does"
+    )
     args = parser.parse_args()
     if args.rg_runs and shutil.which("rg") is None:
         parser.error("ripgrep is missing: apt-get install -y ripgrep (or --rg-runs 0)")
     with tempfile.TemporaryDirectory(prefix="bench-search-") as work:
         data = measure_build(args.store, Path(work))
-        measure_queries(data, args.library, args.runs, args.rg_runs)
+        measure_queries(data, args.library, args.runs, args.rg_runs, scoped=args.scoped)
         if args.follow_scan:
             measure_scan_alone(args.library, Path(work))
             measure_follow_scan(args.library, Path(work))
