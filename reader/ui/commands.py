@@ -29,7 +29,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("Previous hit", "previous_hit", "Jump to the previous search hit", "N"),
     Command("Toggle read", "toggle_read", "Mark the article read or unread", "u"),
     Command("Full width", "toggle_full_width", "Toggle the comfortable measure", "w"),
-    Command("Links", "show_links", "List the article's links and follow one", "o"),
+    Command("Follow a link", "show_links", "List the article's links and follow one", "o"),
     Command("Skipped files", "show_skipped", "Files that were not loaded, and why", "S"),
     Command("Rescan library", "rescan", "Look for new, changed and removed files", "R"),
     Command("Help", "app.help", "Every key and command", "?"),

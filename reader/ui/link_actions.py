@@ -35,7 +35,8 @@ class LinkHandler:
         elif isinstance(action, LocalArticle):
             self._open_local(action)
         elif isinstance(action, Anchor):
-            screen.reading_view.jump_to_anchor(action.name, self._no_such_anchor)
+            view = screen.reading_view
+            view.jump_to_anchor(action.name, self._no_such_anchor, source=current.path)
         elif isinstance(action, Refused):
             screen.notify(
                 f"Link not followed: {inert(action.reason)}\n{inert(target, limit=300)}",

@@ -188,6 +188,7 @@ async def test_external_link_is_shown_before_it_opens(
 ) -> None:  # type: ignore[no-untyped-def]
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session, where a browser is tried
     app = app_for(library, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
         screen = await wait_loaded(pilot, app)

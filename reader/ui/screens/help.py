@@ -4,9 +4,9 @@ Keys are shown as people write them (`/`, `]`, `ctrl+f`: Textual's `format_key`,
 binding names `slash`, `right_square_bracket`) and grouped by where they work. Where a binding
 lives mostly decides its group (the list's own keys, the reading view's, the selection's, the
 search dialog's, the notes panel's); the main screen's keys are placed by the key set they come
-from, and a small table places the few that work in one pane only. A description comes from
-the command table (`reader.ui.commands`) when a command runs the same action, so the palette and
-the help say the same thing.
+from, and a small table places the few that work in one pane only. A key is described by the
+title of the command that runs the same action (`reader.ui.commands`), so the palette and the
+help call it the same thing, else by its binding.
 """
 
 from __future__ import annotations
@@ -52,21 +52,21 @@ RUNS = {"saved_search": "Show a saved search's articles (ctrl+s in search saves 
 """Actions bound to a run of digits, shown as one line (`1…9`) with this description."""
 KEY_WORDS = {"enter": "enter", "pagedown": "PgDn", "pageup": "PgUp"}
 """The few keys people write differently from `format_key` (which gives ⏎, pgdn)."""
-_COMMAND_HELP = {command.action: command.help for command in COMMANDS if command.help}
+_COMMAND_TITLES = {command.action: command.title for command in COMMANDS}
 
 SEARCH_SYNTAX = (
     ("whale song", "articles with both words (title, text, author, notes)"),
     ('"killer whale"', "the exact phrase"),
     ("comput*", "words starting with comput"),
-    ('-draft  -"first draft"', "leave out that word or phrase"),
+    ("-draft", 'leave out that word; -"first draft" that phrase'),
     ("rust OR go", "either word"),
-    ('title:rust  author:"Ada Lovelace"', "only in the title / the author"),
-    ("tag:python  in:FOLDER", "by tag; in a folder of that name"),
-    ("is:read  is:unread", "by reading state"),
-    ("after:2024-01-01  before:2024-07", "by date (day, month or year)"),
+    ("title:rust", 'only in titles; author:"Ada Lovelace" in authors'),
+    ("tag:python", "by tag; in:FOLDER in a folder of that name"),
+    ("is:unread", "by reading state (is:read too)"),
+    ("after:2024-01-01", "by date (day, month or year); before:2024-07 too"),
     ("", "killers finds killer, cafe finds café, 羅生門 is found without spaces;"),
     ("", "the word being typed also matches as a prefix. Invalid syntax = plain words."),
-    ("ctrl+f", "find in the article: ignores accents, and case unless you type capitals"),
+    ("", "Find (ctrl+f) ignores accents, and case unless you type capitals."),
 )
 
 
@@ -80,7 +80,7 @@ def _action_name(binding: Binding) -> str:
 
 
 def _description(binding: Binding) -> str:
-    return _COMMAND_HELP.get(binding.action) or binding.tooltip or binding.description
+    return _COMMAND_TITLES.get(binding.action) or binding.tooltip or binding.description
 
 
 def _place(
@@ -171,7 +171,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static(safe_text("Keys  (esc to close, j/k to scroll)"), classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._table(), id="help-keys")
-                yield Static(self._search_table(), id="help-search")
                 yield Static(
                     safe_text(
                         "Mouse: click a row to select it, click a link to follow it, scroll with "
@@ -198,21 +197,12 @@ class HelpScreen(ModalScreen[None]):
         scroll = self._scroll
         scroll.scroll_to(y=scroll.max_scroll_y if end else 0, animate=False, immediate=True)
 
-    def _search_table(self) -> Table:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", min_width=12)
-        table.add_column()
-        table.add_row(Text(""), Text(""))
-        table.add_row(Text(""), Text("Search syntax", style="bold underline"))
-        for syntax, meaning in SEARCH_SYNTAX:
-            table.add_row(safe_text(syntax), safe_text(meaning))
-        return table
-
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", justify="right", min_width=12)
         table.add_column()
-        for index, (title, rows) in enumerate(help_sections(self.app)):
+        sections = [*help_sections(self.app), ("Search syntax", list(SEARCH_SYNTAX))]
+        for index, (title, rows) in enumerate(sections):
             if index:
                 table.add_row(Text(""), Text(""))
             table.add_row(Text(""), Text(title, style="bold underline"))

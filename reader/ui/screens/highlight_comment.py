@@ -35,8 +35,9 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
     """Comment and colour (tab to the colours, arrows to choose); enter saves from anywhere.
 
     `enter` is a priority binding of the screen, so the input, the colour chips (whose own
-    enter would only pick a colour) and the Save button all save, as the help line says. Only
-    on the Cancel button does enter do what that button says.
+    enter would only pick a colour: here it picks the chip the arrows point at, then saves) and
+    the Save button all save, as the help line says. Only on the Cancel button does enter do
+    what that button says.
     """
 
     DEFAULT_CSS = """
@@ -49,7 +50,7 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="comment-cancel"),
-        Binding("enter", "save", "Save", priority=True, id="comment-save-enter"),
+        Binding("enter", "enter", "Save", priority=True, id="comment-save-enter"),
         Binding("ctrl+s", "save", "Save", id="comment-save"),
     ]
 
@@ -88,7 +89,7 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
             self.color = event.pressed.name
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save" and self.focused is not None:
+        if action == "enter" and self.focused is not None:
             return self.focused.id != "comment-cancel-button"  # enter there presses Cancel
         return True
 
@@ -99,6 +100,15 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
     @on(Button.Pressed, "#comment-cancel-button")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
+
+    def action_enter(self) -> None:
+        """Save; on the colour chips, with the chip the arrows point at (what enter names)."""
+        chips = self.focused
+        if isinstance(chips, RadioSet):
+            pointed = chips.query(RadioButton).filter(".-selected")
+            if pointed and pointed.first().name in COLORS:
+                self.color = str(pointed.first().name)
+        self.action_save()
 
     def action_save(self) -> None:
         self.dismiss(CommentChoice(self.query_one("#comment-input", Input).value, self.color))

@@ -445,15 +445,17 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
             self.scroll_to_offset(offset)
         return offset is not None
 
-    def jump_to_anchor(self, name: str, missing: Callable[[str], None]) -> None:
-        """Scroll to `#name`, looking in the saved page itself for an HTML article's ids.
+    def jump_to_anchor(
+        self, name: str, missing: Callable[[str], None], *, source: Path | None = None
+    ) -> None:
+        """Scroll to `#name`; for a saved web page, look for the id in the page `source` itself.
 
         `missing(name)` is called when the article has no such place, so the caller can say so.
         """
         if self.scroll_to_anchor(name):
             return
-        if self._meta is not None and self._meta.format == "html" and self._path is not None:
-            self._find_page_anchor(self._serial, self._path, name, self.text, missing)
+        if self._meta is not None and self._meta.format == "html" and source is not None:
+            self._find_page_anchor(self._serial, source, name, self.text, missing)
         else:
             missing(name)
 

@@ -31,11 +31,18 @@ SELECTION_BINDINGS = [
     Binding("w", "selection_move('word')", "Select: next word", show=False, id="selection-word"),
     Binding("b", "selection_move('word_back')", "Select: word back", show=False),
     Binding("right_parenthesis", "selection_move('sentence')", "Select: sentence", show=False),
-    Binding("left_parenthesis", "selection_move('sentence_back')", "Select: back", show=False),
+    Binding(
+        "left_parenthesis", "selection_move('sentence_back')", "Select: sentence back", show=False
+    ),
     Binding("right_curly_bracket", "selection_move('paragraph')", "Select: paragraph", show=False),
-    Binding("left_curly_bracket", "selection_move('paragraph_back')", "Select: back", show=False),
+    Binding(
+        "left_curly_bracket",
+        "selection_move('paragraph_back')",
+        "Select: paragraph back",
+        show=False,
+    ),
     Binding("right,l", "selection_move('right')", "Select: character", show=False),
-    Binding("left", "selection_move('left')", "Select: back", show=False),
+    Binding("left", "selection_move('left')", "Select: character back", show=False),
     Binding("j,down", "selection_move('down')", "Select: line", show=False),
     Binding("k,up", "selection_move('up')", "Select: line up", show=False),
 ]
