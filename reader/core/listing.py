@@ -190,6 +190,9 @@ class ArticleListing:
         self._order_text: OrderText | None = None
         """Haystacks of the current order, position by position, while a query needs them."""
         self._sort_key = SortKey.DATE
+        self._reverse = False
+        self._reversed: list[int] | None = None
+        """The current order backwards, while `reverse` is on (a copy: O(n), made on demand)."""
         self._query = ""
         self._words: tuple[str, ...] = ()
         self._positions: list[int] | None = None
@@ -246,6 +249,17 @@ class ArticleListing:
             self._refilter()
 
     @property
+    def reverse(self) -> bool:
+        """The current order backwards: oldest first, Z to A, least recently read first."""
+        return self._reverse
+
+    @reverse.setter
+    def reverse(self, reverse: bool) -> None:
+        if reverse != self._reverse:
+            self._reverse = reverse
+            self._refilter()
+
+    @property
     def query(self) -> str:
         return self._query
 
@@ -299,6 +313,7 @@ class ArticleListing:
         """Filter from scratch: the order changed under the current result."""
         self._generation += 1
         self._order_text = None
+        self._reversed = None
         self._positions, self._partial = self._filter(None), False
 
     # -- filtering off the event loop -----------------------------------------------------------
@@ -381,10 +396,16 @@ class ArticleListing:
         return True
 
     def _order(self, key: SortKey | None = None) -> list[int]:
-        """Row ids in an order (the current one by default), sorted the first time it is used."""
+        """Row ids in an order (the current one, reversed if asked, by default), sorted the
+        first time it is used."""
+        current = key is None
         key = key or self._sort_key
         if key not in self._orders:
             self._orders[key] = self._sorted(key)
+        if current and self._reverse:
+            if self._reversed is None:
+                self._reversed = self._orders[key][::-1]
+            return self._reversed
         return self._orders[key]
 
     def _sorted(self, key: SortKey) -> list[int]:

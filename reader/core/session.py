@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 FIRST_SCREEN_ROWS = 300
 SAVED_SEARCHES = "saved_searches"
+VIEW_SETTING = "view"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Preload:
     summaries: list[ArticleSummary]
     notices: list[str]
     theme: str | None
+    view: str | None = None
+    """The list's last sort, filter and selection and the width mode (JSON; the UI's)."""
 
 
 class LibrarySession:
@@ -76,7 +79,12 @@ class LibrarySession:
         """
         try:
             notices = self.open()
-            self.preloaded = Preload(self.first_summaries(), notices, self.get_setting("theme"))
+            self.preloaded = Preload(
+                self.first_summaries(),
+                notices,
+                self.get_setting("theme"),
+                self.get_setting(VIEW_SETTING),
+            )
         except StoreError:
             self.preloaded = None  # the screen's worker tries again and reports the error
 

@@ -50,6 +50,7 @@ DEFAULT_STYLES: dict[str, Style] = {
     "title": Style(bold=True, color="bright_cyan"),
     "byline": Style(italic=True),
     "stats": Style(dim=True),
+    "warning": Style(color="yellow", italic=True),
     "heading-1": Style(bold=True, color="bright_cyan"),
     "heading-2": Style(bold=True, color="cyan"),
     "heading-3": Style(bold=True),
@@ -285,8 +286,11 @@ def layout_header(
     styles: StyleMap = DEFAULT_STYLES,
     *,
     words: int | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> list[LaidLine]:
-    """Title, byline (author · date · tags) and stats (words · minutes · path), then a rule.
+    """Title, byline (author · date · tags), stats (words · minutes · path), what could not
+    be read (front matter that failed to parse: the reader should know its metadata is
+    missing), then a rule.
 
     `words` is None while the article is still arriving. The stats line is cut to one line
     so the header keeps its height when the count becomes final.
@@ -305,6 +309,8 @@ def layout_header(
     count = "counting words…" if words is None else f"{words:,} words"
     minutes = "" if words is None else f" · {reading_minutes(words)} min"
     lines.append(_one_line(f"{count}{minutes} · {path}", width, styles, "stats"))
+    for warning in warnings:
+        lines.append(_one_line(f"⚠ {warning}", width, styles, "warning"))
     lines.append(_rule("─", width, style_of(styles, "rule")))
     return lines
 

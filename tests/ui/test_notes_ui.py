@@ -478,10 +478,10 @@ async def test_all_notes_filters_and_jumps_to_the_passage(library: Path, data_di
         assert item.quote == quote
 
 
-async def test_export_from_the_palette_writes_markdown(
+async def test_export_from_the_palette_asks_where_and_defaults_to_the_data_dir(
     essay: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
+    out = tmp_path / "out"  # the folder reader was started from (a git tree, say)
     out.mkdir()
     monkeypatch.chdir(out)
     app = app_for(essay, data_dir=data_dir)
@@ -491,13 +491,32 @@ async def test_export_from_the_palette_writes_markdown(
         await pilot.press("ctrl+p", *"export notes")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: list(out.glob("reader-notes-*.md")))
+        await wait_until(pilot, lambda: "Write to" in screen_text(app))
+        assert str(data_dir / "exports") in screen_text(app)
+        await pilot.press("enter")  # the default
+        await wait_until(pilot, lambda: list((data_dir / "exports").glob("reader-notes-*.md")))
         await wait_until(
             pilot, lambda: any("exported" in str(n.message) for n in app._notifications)
         )
-    [written] = out.glob("reader-notes-*.md")
+    assert list(out.iterdir()) == []  # nothing left in the current folder
+    [written] = (data_dir / "exports").glob("reader-notes-*.md")
     text = written.read_text(encoding="utf-8")
     assert "A test essay" in text and "> The quick brown" in text
+
+
+async def test_export_to_a_path_the_user_types(essay: Path, data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "mine" / "notes.md"
+    app = app_for(essay, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_essay(pilot, app)
+        await highlight_first_words(pilot, screen)
+        await pilot.press("ctrl+p", *"export notes")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Write to" in screen_text(app))
+        await pilot.press("ctrl+u", *str(target), "enter")
+        await wait_until(pilot, target.exists)
+    assert "> The quick brown" in target.read_text(encoding="utf-8")
 
 
 def test_every_highlight_colour_has_a_style_in_the_reading_pane() -> None:

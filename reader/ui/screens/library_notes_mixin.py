@@ -5,7 +5,6 @@ Part of `NotesMixin` (which supplies `_open_panel`); every read and write runs i
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,13 +102,21 @@ class LibraryNotesMixin(HighlightsMixin):
             self.call_later(self._open_panel)  # type: ignore[attr-defined]
 
     def action_export_notes(self) -> None:
-        self._export_notes()
+        """Ask where (default: the data directory's exports folder), then export there."""
+        from reader.ui.screens.export_path import ExportPathScreen, default_export_path
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._export_notes(path)
+
+        default = default_export_path(self.session.data_dir)
+        self.app.push_screen(ExportPathScreen(default), chosen)  # type: ignore[attr-defined]
 
     @background("exporting the notes", group="notes-export", exclusive=True)
-    def _export_notes(self) -> None:
+    def _export_notes(self, path: Path) -> None:
+        from reader.core.counts import plural
         from reader.core.notes.export import to_markdown, write_export
 
-        name = f"reader-notes-{dt.datetime.now():%Y%m%d-%H%M%S}.md"
         try:
             items = self.notes.collect()
         except StoreError as error:
@@ -118,15 +125,11 @@ class LibraryNotesMixin(HighlightsMixin):
         if not items:
             self._deliver(self.notify, "No notes or highlights to export yet")
             return
-        text = to_markdown(items)
-        problems: list[str] = []
-        for folder in (Path.cwd(), self.session.data_dir):
-            try:
-                path = write_export(text, folder / name)
-            except (OSError, StoreError) as error:
-                problems.append(f"{folder}: {error}")
-                continue
-            message = f"{len(items)} articles' notes exported to {path}"
-            self._deliver(self.notify, inert(message), title="Export", markup=False)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written = write_export(to_markdown(items), path)
+        except (OSError, StoreError) as error:
+            self._deliver(self._notes_failed, f"Export failed: {error}")
             return
-        self._deliver(self._notes_failed, "Export failed: " + "; ".join(problems))
+        message = f"Notes of {plural(len(items), 'article')} exported to {written}"
+        self._deliver(self.notify, inert(message), title="Export", markup=False)

@@ -6,6 +6,7 @@ results into calls on the two widgets; the widgets only draw and report what hap
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -13,9 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from reader.core.counts import plural
 from reader.core.listing import ArticleListing, SortKey
 from reader.core.models import (
     BLOCK_SEPARATOR,
@@ -26,10 +29,12 @@ from reader.core.models import (
     Skipped,
 )
 from reader.core.sanitize import inert, safe_text
-from reader.core.session import FIRST_SCREEN_ROWS, LibrarySession
+from reader.core.session import FIRST_SCREEN_ROWS, VIEW_SETTING, LibrarySession
 from reader.ui.link_actions import LinkHandler
+from reader.ui.pane_layout import NARROW, arrange
 from reader.ui.screens.notes_mixin import NOTES_BINDINGS, NotesMixin
 from reader.ui.screens.search_mixin import SEARCH_BINDINGS, SearchMixin
+from reader.ui.view_memory import ViewState
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.key_bar import KeyBar
 from reader.ui.widgets.safe_input import SafeInput
@@ -57,7 +62,10 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         Binding("tab", "switch_pane", "Switch pane", id="switch-pane"),
         Binding("f", "focus_filter", "Filter", id="filter"),
         Binding("escape", "escape", "Clear search / filter", id="clear", show=False),
+        Binding("q", "back_to_list", "Back", id="back"),
+        Binding("z", "toggle_full_screen", "Full screen", id="full-screen", show=False),
         Binding("s", "cycle_sort", "Sort", id="sort"),
+        Binding("r", "reverse_sort", "Reverse sort", id="reverse-sort", show=False),
         Binding("u", "toggle_read", "Read/unread", id="toggle-read", show=False),
         Binding("w", "toggle_full_width", "Full width", id="full-width", show=False),
         Binding("o", "show_links", "Links", id="links", show=False),
@@ -83,6 +91,16 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.article_text: str | None = None
         """The open article's full text once loaded: what hit and highlight offsets address."""
         self._reader_message = "Opening the library…"
+        self._full_width = False
+        self._saved_view = ViewState()
+        self._wanted_selection: int | None = None
+        self._rescan_asked = False
+        self._rescan_queued = False
+        self._view_timer: Timer | None = None
+        self._full_screen = False
+        """Reading full-screen: by `z`, or by opening an article in a narrow terminal."""
+        self.pane_layout = arrange(NARROW, reading=False, notes=False)
+        """What the panes look like now (recomputed on resize and on every toggle)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -114,20 +132,52 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
 
         add_notes_listener(self.session, self.session.index_note_change)  # notes are searchable
         self.article_list.focus()
+        self.apply_layout()
         self.call_after_refresh(self._mount_reader)
         preloaded = self.session.preloaded
         if preloaded is not None:
+            self._restore_view(preloaded.view)
             more = len(preloaded.summaries) >= FIRST_SCREEN_ROWS
             self._library_opened(preloaded.summaries, more, preloaded.notices, preloaded.theme)
         self._update_status()
         # After the first paint: the worker's 100,000-row load would compete for the GIL.
         self.call_after_refresh(self._open_library)
 
+    def on_resize(self) -> None:
+        self.apply_layout()
+
+    def apply_layout(self) -> None:
+        """Show the panes that fit this width (see `reader.ui.pane_layout`), keeping focus on
+        a pane that is shown."""
+        notes = self.notes_panel.has_class("shown")
+        layout = arrange(self.size.width or NARROW, reading=self._full_screen, notes=notes)
+        self.pane_layout = layout
+        for name, wanted in layout.classes.items():
+            self.set_class(wanted, name)
+        if not layout.show_list and self.query_one("#library").has_focus_within:
+            if self._reader is not None:
+                self._reader.focus()
+        elif not layout.show_reading and self._reader is not None and self._reader.has_focus:
+            self.article_list.focus()
+        self.refresh_bindings()
+
+    def in_reading(self) -> bool:
+        """The user is reading (the article has focus, or is all there is): q goes back."""
+        if self._reader is None:
+            return False
+        return self._reader.has_focus or not self.pane_layout.show_list
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back_to_list":
+            return self.in_reading()  # else q falls through to the app: quit
+        return True
+
     async def _mount_reader(self) -> None:
         from reader.ui.widgets.reading_view import ReadingView
 
         reader = ReadingView(id="reading")
         reader.measure = self.session.settings.measure
+        reader.full_width = self._full_width
         await self.query_one("#reading-slot").mount(reader)
         self._reader = reader
         reader.show_message(self._reader_message)
@@ -152,6 +202,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             if preloaded is None:
                 notices = self.session.open()
                 theme = self.session.get_setting("theme")
+                self.app.call_from_thread(
+                    self._restore_view, self.session.get_setting(VIEW_SETTING)
+                )
                 first = self.session.first_summaries()
             else:
                 first, notices, theme = preloaded.summaries, preloaded.notices, preloaded.theme
@@ -168,6 +221,44 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             listing.prepare_filtering()  # the first filter keystroke shows its rows at once
             self.app.call_from_thread(self._listing_ready, listing)
         self._scan()
+
+    # -- the view a restart brings back ------------------------------------------------
+
+    def _restore_view(self, raw: str | None) -> None:
+        """Sort, filter, width mode and (once its row is listed) the article last shown."""
+        view = ViewState.from_json(raw)
+        self._saved_view = view
+        self._wanted_selection = view.selected
+        self.sort_key = view.sort
+        self.article_list.sort_by(view.sort)
+        self.article_list.reverse_sort(view.reverse)
+        if view.filter:
+            self.query_one("#filter", Input).value = view.filter
+        self._full_width = view.full_width
+
+    def _select_remembered(self) -> None:
+        """Put the cursor back on the article last shown, as soon as the list has it."""
+        wanted = self._wanted_selection
+        if wanted is not None and self.article_list.select_id(wanted):
+            self._wanted_selection = None
+            self._preview(self.article_list.cursor_summary)
+
+    def remember_view(self) -> None:
+        """Save the view for the next start (only when it changed; in a worker)."""
+        view = ViewState(
+            sort=self.sort_key,
+            reverse=self.article_list.reversed,
+            filter=self.query_one("#filter", Input).value,
+            selected=self.current.id if self.current else self._wanted_selection,
+            full_width=self._full_width,
+        )
+        if view != self._saved_view:
+            self._saved_view = view
+            self._save_view(view.to_json())
+
+    @background("saving the list's order and filter", group="view", exclusive=True)
+    def _save_view(self, raw: str) -> None:
+        self.session.set_setting(VIEW_SETTING, raw)
 
     def _library_failed(self, message: str) -> None:
         self.scanning = False
@@ -189,6 +280,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             )
         self.loading_rows = more
         self.article_list.set_summaries(summaries)
+        self._select_remembered()
         if summaries:
             if self._reader is not None:
                 self._preview(self.article_list.cursor_summary)
@@ -199,6 +291,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     def _listing_ready(self, listing: ArticleListing) -> None:
         self.loading_rows = False
         self.article_list.set_listing(listing)
+        self._select_remembered()
         self._update_status()
 
     def _scan(self) -> None:
@@ -234,6 +327,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     def _scan_batch(self, rows: list[ArticleSummary]) -> None:
         had_rows = self.article_list.counts[1] > 0
         self.article_list.upsert(rows)
+        self._select_remembered()
         if not had_rows and rows:
             self._preview(self.article_list.cursor_summary)
         self._update_status()
@@ -249,6 +343,8 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         for notice in report.notices:
             self.notify(inert(notice), title="Library", severity="warning", markup=False)
         self.article_list.set_summaries(summaries)
+        self._select_remembered()
+        self._wanted_selection = None  # gone from the library: the list's first row it is
         self.skipped_count = len(report.skipped)
         if self.current is None:
             if summaries:
@@ -256,7 +352,15 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             else:
                 self._show_message("No articles here. Press ? for help.")
         changes = report.new + report.changed + report.moved + report.removed
-        if changes and report.unchanged:
+        asked, self._rescan_asked = self._rescan_asked, False
+        if asked and not changes:
+            self.notify(
+                f"Nothing changed: {plural(report.articles, 'article')} up to date",
+                title="Rescan",
+                timeout=3,
+                markup=False,
+            )
+        elif changes and (report.unchanged or asked):
             self.notify(
                 f"{report.new} new, {report.changed} changed, {report.moved} moved, "
                 f"{report.removed} removed",
@@ -270,6 +374,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
                 markup=False,
             )
         self._update_status()
+        if self._rescan_queued:
+            self._rescan_queued = False
+            self.action_rescan()
 
     def _update_status(self) -> None:
         shown, total = self.article_list.counts
@@ -281,7 +388,8 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         bar = self.query_one(SavedSearches)
         if bar.active is not None and bar.active < len(bar.searches):
             parts.insert(0, f"★ {bar.searches[bar.active][0]} (0: all)")
-        parts.append(f"by {SORT_NAMES[self.sort_key]}")
+        order = SORT_NAMES[self.sort_key]
+        parts.append(f"by {order}, reversed" if self.article_list.reversed else f"by {order}")
         if self.skipped_count:
             parts.append(f"{self.skipped_count} skipped (S)")
         if self.scanning:
@@ -304,6 +412,21 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     @on(ArticleList.CountsChanged)
     def _counts_changed(self) -> None:
         self._update_status()
+        shown, total = self.article_list.counts
+        if shown == 0 and total and not self.article_list.counting:
+            self._nothing_matches()
+        elif shown and self.current is None:
+            self._preview(self.article_list.cursor_summary)
+
+    def _nothing_matches(self) -> None:
+        """The filter hides every article: say so, rather than keep showing one it hid."""
+        if self.current is not None:
+            self.save_position_now()
+            self.notes_article_leaving()
+            self.current = None
+        query = inert(self.query_one("#filter", Input).value, limit=60)
+        where = f"matches '{query}'" if query else "is in this saved search"
+        self._show_message(f"No article {where}. Press escape to clear the filter.")
 
     def _preview(self, summary: ArticleSummary | None) -> None:
         if self._reader is None:
@@ -312,19 +435,25 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             self._show(summary)
 
     def open_summary(self, summary: ArticleSummary) -> None:
-        """Open to read: shown, focused, marked read and recently read."""
+        """Open to read: shown, focused, marked read and recently read (a narrow terminal
+        reads full-screen)."""
         if self._reader is None:
             return
         if self.current is None or summary.id != self.current.id:
             self._show(summary)
+        if self.pane_layout.narrow and not self._full_screen:
+            self._full_screen = True
+            self.apply_layout()
         self.reading_view.focus()
         self._mark_opened(summary.id)
-        self.article_list.update_state(summary.id, read=True)
+        now = dt.datetime.now(dt.UTC)
+        self.article_list.update_state(summary.id, read=True, last_read=now)
 
     def _show(self, summary: ArticleSummary) -> None:
         self.save_position_now()
         self.notes_article_leaving()
         self.current = summary
+        self.remember_view()
         self.article_text = None
         self.search_article_shown(summary)
         self.notes_article_shown(summary)
@@ -364,7 +493,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.notes_article_loaded(summary, text)
 
     def _begin_article(self, stream: ArticleStream, position: int) -> None:
-        self.reading_view.show_article(self.session.display_path(stream.path), stream.meta)
+        self.reading_view.show_article(
+            self.session.display_path(stream.path), stream.meta, tuple(stream.warnings)
+        )
         if position:
             self.reading_view.scroll_to_offset(position)
         for warning in stream.warnings:
@@ -419,17 +550,45 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     def action_switch_pane(self) -> None:
         if self._reader is None:
             return
-        if self.reading_view.has_focus:
-            self.article_list.focus()
+        if self.in_reading():
+            self.action_back_to_list()
+        elif self.pane_layout.narrow:
+            self.action_open_article()
         else:
+            self.reading_view.focus()
+
+    def action_back_to_list(self) -> None:
+        """From the article to the list, as q does in less, mutt and newsboat."""
+        if self._full_screen or self.pane_layout.narrow:
+            self._full_screen = False
+            if self.pane_layout.narrow and self.notes_panel.has_class("shown"):
+                self.notes_panel.set_class(False, "shown")
+            self.apply_layout()
+        self.article_list.focus()
+
+    def action_toggle_full_screen(self) -> None:
+        """Read full-screen (the list hidden), or come back to the list beside the article."""
+        if self._reader is None:
+            return
+        if self._full_screen:
+            self.action_back_to_list()
+        elif self.pane_layout.narrow:
+            self.action_open_article()
+        else:
+            self._full_screen = True
+            self.apply_layout()
             self.reading_view.focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
     def action_escape(self) -> None:
-        """Clear the search hits if there are any, else the filter, else a saved search."""
+        """Clear the search hits if there are any; else back from the article to the list;
+        else clear the filter, else a saved search."""
         if self.clear_hits():
+            return
+        if self.in_reading():
+            self.action_back_to_list()
             return
         if not self.query_one("#filter", Input).value and self.article_list.restricted:
             self.action_saved_search(0)
@@ -449,6 +608,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             event.input.value = clean
             return
         self.article_list.filter(event.value)
+        if self._view_timer is not None:
+            self._view_timer.stop()
+        self._view_timer = self.set_timer(0.5, self.remember_view)
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:
@@ -470,6 +632,12 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.sort_key = SortKey(key)
         self.article_list.sort_by(self.sort_key)
         self._update_status()
+        self.remember_view()
+
+    def action_reverse_sort(self) -> None:
+        self.article_list.reverse_sort(not self.article_list.reversed)
+        self._update_status()
+        self.remember_view()
 
     def action_toggle_read(self) -> None:
         summary = self.article_list.cursor_summary
@@ -487,9 +655,23 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.session.set_read(article_id, read)
 
     def action_toggle_full_width(self) -> None:
+        """The article across the whole pane, or back to the reading measure."""
         if self._reader is None:
             return
-        self.reading_view.full_width = not self.reading_view.full_width
+        view = self.reading_view
+        pane = view.scrollable_content_region.width
+        if not view.full_width and pane <= view.measure:
+            self.notify(
+                f"The article already uses the whole pane: it is {pane} columns wide, "
+                f"no wider than the {view.measure}-column reading measure. "
+                "Press z to read full-screen.",
+                title="Full width",
+                timeout=4,
+                markup=False,
+            )
+            return
+        view.full_width = self._full_width = not view.full_width
+        self.remember_view()
 
     def action_show_links(self) -> None:
         if self._reader is None:
@@ -502,10 +684,12 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self.app.push_screen(SkippedScreen(self.session))
 
     def action_rescan(self) -> None:
-        if self.scanning:
-            self.notify("Already scanning", timeout=2, markup=False)
+        if self.scanning:  # files may have changed since this scan saw them: look again after
+            self._rescan_queued = True
+            self.notify("Scanning now; will look again when it ends", timeout=3, markup=False)
             return
         self.scanning = True
+        self._rescan_asked = True
         self._update_status()
         self._rescan_worker()
 

@@ -41,9 +41,6 @@ NOTES_BINDINGS: list[Binding] = [
     Binding("U,ctrl+z", "undo_delete", "Undo delete", show=False, id="undo-delete"),
 ]
 
-LIBRARY_WIDTH_BESIDE_NOTES = "26%"
-"""The article list's width while the notes panel is open (the stylesheet's otherwise)."""
-
 if TYPE_CHECKING:
     NoteOutcome = SaveResult | StoreError | None
     """What a save did; None when a newer save of the same article had already been written."""
@@ -220,13 +217,9 @@ class NotesMixin(LibraryNotesMixin):
         self.notes_panel.focus_editor()
 
     def _show_panel(self, show: bool) -> None:
-        """Show or hide the panel; while shown the list is narrower, so the article keeps room."""
+        """Show or hide the panel; the layout gives the article room (see pane_layout)."""
         self.notes_panel.set_class(show, "shown")
-        library = self.query_one("#library").styles  # type: ignore[attr-defined]
-        if show:
-            library.width = LIBRARY_WIDTH_BESIDE_NOTES
-        else:
-            library.clear_rule("width")  # back to the app's stylesheet
+        self.apply_layout()  # type: ignore[attr-defined]
 
     def on_notes_panel_left(self) -> None:
         self._focus_reader()

@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar, NamedTuple
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -30,7 +29,8 @@ from textual.timer import Timer
 from reader.core.filter_scan import OrderText
 from reader.core.listing import ArticleListing, FilterJob, SortKey
 from reader.core.models import ArticleSummary
-from reader.core.sanitize import ELLIPSIS, safe_text
+from reader.core.sanitize import safe_text
+from reader.core.text import fit, rich_shortfall
 from reader.ui.workers import background
 
 UNREAD_MARK = "●"
@@ -67,21 +67,18 @@ class Columns(NamedTuple):
 
 
 def layout(width: int) -> Columns:
-    """Column widths for a row `width` cells wide: narrow terminals drop source, then date."""
+    """Column widths for a row `width` cells wide.
+
+    The title always (at least 30 cells from 46 up), the reading time from 30 cells, the date
+    from 56 and the source from 76: an 80-column terminal (where the list has the full width)
+    shows all four; side by side with the article, the list shows the date from about 134
+    columns and the source from about 180.
+    """
     minutes = 7 if width >= 30 else 0  # "999 min"
-    date = 10 if width >= 50 else 0  # YYYY-MM-DD
-    source = min(24, max(10, width // 6)) if width >= 72 else 0
+    date = 10 if width >= 56 else 0  # YYYY-MM-DD
+    source = min(24, max(12, width // 6)) if width >= 76 else 0
     used = 4 + 1 + sum(len(GAP) + column for column in (source, date, minutes) if column)
     return Columns(max(0, width - used), source, date, minutes)
-
-
-def fit(text: str, width: int, *, right: bool = False) -> str:
-    """`text` in exactly `width` cells: cut with an ellipsis, or padded."""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + ELLIPSIS if width > 0 else ""
-    padding = " " * (width - length)
-    return padding + text if right else text + padding
 
 
 def format_date(date: dt.datetime | None) -> str:
@@ -302,6 +299,14 @@ class ArticleList(ScrollView, can_focus=True):
     def sort_by(self, key: SortKey) -> None:
         """Order the list by `key`, keeping the cursor on its article."""
         self._change(lambda: setattr(self._listing, "sort_key", key))
+
+    @property
+    def reversed(self) -> bool:
+        return self._listing.reverse
+
+    def reverse_sort(self, reverse: bool) -> None:
+        """The order backwards (or forwards again), keeping the cursor on its article."""
+        self._change(lambda: setattr(self._listing, "reverse", reverse))
 
     def _prepare_filtering_soon(self) -> None:
         """Ready the current order for instant filtering once the rows stop changing."""
@@ -541,7 +546,11 @@ class ArticleList(ScrollView, can_focus=True):
             if column_width:
                 segments += [Segment(GAP, row), Segment(fit(text, column_width, right=right), dim)]
         segments.append(Segment(" ", row))
-        return Strip(segments).adjust_cell_length(width, row)
+        strip = Strip(segments)
+        # Columns are cut by the terminal's widths (reader.core.text); where Rich counts fewer
+        # cells (Indic vowel signs), the row is as wide as the terminal draws it, not wider.
+        shortfall = sum(rich_shortfall(segment.text) for segment in segments)
+        return Strip(segments, width) if shortfall else strip.adjust_cell_length(width, row)
 
     def _row_styles(self, is_cursor: bool) -> RowStyles:
         """The styles of a row, worked out once per theme, focus change and cursor state."""

@@ -7,6 +7,7 @@ recomputed when the screen's bindings change, and clicking a key runs its action
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.dom import DOMNode
@@ -47,9 +48,9 @@ class KeyBar(Widget):
         self.refresh()
 
     def render(self) -> Text:
+        """The keys that fit, in binding order; help and quit (or back) are always kept."""
         key_style = self.get_component_rich_style("key-bar--key")
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        self._spans = []
+        entries: list[tuple[str, str, DOMNode, str]] = []
         seen: set[str] = set()
         palette = None
         for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
@@ -59,21 +60,29 @@ class KeyBar(Widget):
             if not binding.show or not enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
+            entries.append(
+                (self.app.get_key_display(binding), binding.description, node, binding.action)
+            )
+        shown = _fitting(entries, self.size.width)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        for key, description, node, action in shown:
             start = len(text)
             text.append(" ")
-            text.append(safe_text(self.app.get_key_display(binding), key_style))
+            text.append(safe_text(key, key_style))
             text.append(" ")
-            text.append(safe_text(binding.description))
+            text.append(safe_text(description))
             text.append(" ")
-            self._spans.append((start, len(text), node, binding.action))
+            self._spans.append((start, len(text), node, action))
         if palette is not None:
             node, binding = palette
             hint = f" {self.app.get_key_display(binding)} Commands "
-            pad = max(self.size.width - len(text) - len(hint), 1)
-            text.append(" " * pad)
-            start = len(text)
-            text.append(safe_text(hint, key_style))
-            self._spans.append((start, len(text), node, binding.action))
+            room = self.size.width - text.cell_len - cell_len(hint)
+            if room >= 1:
+                text.append(" " * room)
+                start = len(text)
+                text.append(safe_text(hint, key_style))
+                self._spans.append((start, len(text), node, binding.action))
         return text
 
     async def on_click(self, event: events.Click) -> None:
@@ -82,3 +91,23 @@ class KeyBar(Widget):
                 event.stop()
                 await self.app.run_action(action, node)
                 return
+
+
+PINNED = frozenset({"help", "app.help", "quit", "app.quit", "back_to_list"})
+"""Actions the bar never drops for want of room: a new user must always find help and the way
+out."""
+
+
+def _fitting(
+    entries: list[tuple[str, str, DOMNode, str]], width: int
+) -> list[tuple[str, str, DOMNode, str]]:
+    """The entries that fit in `width` cells, pinned ones last and never dropped."""
+    pinned = [entry for entry in entries if entry[3] in PINNED]
+    others = [entry for entry in entries if entry[3] not in PINNED]
+
+    def cells(items: list[tuple[str, str, DOMNode, str]]) -> int:
+        return sum(cell_len(key) + cell_len(description) + 3 for key, description, _, _ in items)
+
+    while others and cells(others) + cells(pinned) > width:
+        others.pop()
+    return others + pinned

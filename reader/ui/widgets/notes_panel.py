@@ -38,9 +38,6 @@ class NotesPanel(Vertical):
 
     DEFAULT_CSS = """
     NotesPanel {
-        width: 32%;
-        max-width: 64;
-        min-width: 26;
         height: 1fr;
         border-left: vkey $foreground 15%;
         display: none;
