@@ -123,6 +123,7 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
         self._notice = notice
         self._path = path
         self._meta = meta
+        self._warnings: tuple[str, ...] = ()
         self._blocks: list[Block] = []
         self._offsets: list[int] = []
         self._next_offset = 0
@@ -153,9 +154,13 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
         self._reset(notice=text)
         self._relayout_now()
 
-    def show_article(self, path: Path, meta: ArticleMeta) -> None:
-        """Start showing an article: its header now, its blocks as `append_blocks` brings them."""
+    def show_article(self, path: Path, meta: ArticleMeta, warnings: tuple[str, ...] = ()) -> None:
+        """Start showing an article: its header now, its blocks as `append_blocks` brings them.
+
+        `warnings` (such as front matter that failed to parse) are shown in the header.
+        """
         self._reset(notice=None, path=path, meta=meta)
+        self._warnings = tuple(warnings)
         self.scroll_to(y=0, animate=False, immediate=True)
         self._relayout_now()
 
@@ -209,7 +214,14 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
         if self._notice is not None:
             return layout_message(self._notice, width, self.styles_map) if self._notice else []
         assert self._meta is not None and self._path is not None
-        return layout_header(self._meta, self._path, width, self.styles_map, words=self._words)
+        return layout_header(
+            self._meta,
+            self._path,
+            width,
+            self.styles_map,
+            words=self._words,
+            warnings=self._warnings,
+        )
 
     def _relayout_now(self, *, everything: bool = False) -> None:
         """Lay out again from the top at the current width: the screenful now, the rest later.
