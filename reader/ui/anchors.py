@@ -93,7 +93,10 @@ def _footnote(
 
 
 def _label(key: str, references: dict[str, list[int]], ordinals: dict[str, str]) -> str | None:
-    """The footnote a reference id names: by its label, else by markdown-it's number."""
+    """The footnote a reference id names: by its label, else by markdown-it's number.
+
+    The label wins: `#fn1` beside a `[^1]` almost always means that footnote.
+    """
     if key in references:
         return key
     return ordinals.get(key)

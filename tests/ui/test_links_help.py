@@ -144,7 +144,7 @@ async def test_an_id_of_a_saved_page_is_found_in_the_page(tmp_path: Path, data_d
 async def choose_web_link(pilot: Pilot, app: ReaderApp) -> None:
     await open_article(pilot, app)
     await open_links(pilot, app)
-    await pilot.press("j", "j", "j", "enter")
+    await pilot.press("down", "down", "down", "enter")  # the fourth link: the web address
     await wait_until(pilot, lambda: isinstance(app.screen, ConfirmLinkScreen))
 
 
