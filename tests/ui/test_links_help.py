@@ -248,10 +248,26 @@ async def test_highlight_dialog_saves_on_enter_from_a_colour_chip(
         screen = await open_article(pilot, app)
         await pilot.press("v", "w", "w", "c")
         await wait_until(pilot, lambda: isinstance(app.screen, HighlightCommentScreen))
-        await pilot.press(*"sleepy", "tab", "right", "enter")  # enter on the green chip
+        await pilot.press(*"sleepy", "tab", "right", "enter")  # enter on the chips, at green
         await wait_until(pilot, lambda: not isinstance(app.screen, HighlightCommentScreen))
         await wait_until(pilot, lambda: len(screen.highlights) == 1)
         assert (screen.highlights[0].comment, screen.highlights[0].color) == ("sleepy", "green")
+
+
+async def test_highlight_dialog_enter_on_cancel_cancels(essay: Path, data_dir: Path) -> None:
+    """Enter saves from anywhere except the one button that says otherwise."""
+    app = app_for(essay, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_article(pilot, app)
+        await pilot.press("v", "w", "w", "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, HighlightCommentScreen))
+        assert "Cancel (esc)" in screen_text(app)
+        await pilot.press(*"never mind", "tab", "tab", "tab", "enter")  # chips, Save, Cancel
+        await wait_until(pilot, lambda: not isinstance(app.screen, HighlightCommentScreen))
+        await wait_until(pilot, lambda: len(screen.highlights) == 1)  # made before the dialog
+        await app.workers.wait_for_complete()  # a save, had one started, is over
+        await pilot.pause()
+        assert screen.highlights[0].comment == ""
 
 
 async def test_highlight_dialog_draws_each_chip_in_its_colour(essay: Path, data_dir: Path) -> None:

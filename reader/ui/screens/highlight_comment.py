@@ -77,8 +77,14 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
                 id="comment-help",
             )
             with Horizontal(classes="buttons"):
-                yield Button(safe_text("Save (enter)"), id="comment-save-button", variant="primary")
-                yield Button(safe_text("Cancel (esc)"), id="comment-cancel-button")
+                # Compact (one row): the dialog must fit a 24-row terminal with a long quote.
+                yield Button(
+                    safe_text("Save (enter)"),
+                    id="comment-save-button",
+                    variant="primary",
+                    compact=True,
+                )
+                yield Button(safe_text("Cancel (esc)"), id="comment-cancel-button", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#comment-input", Input).focus()
