@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -18,18 +19,36 @@ READER = Path(sys.executable).parent / "reader"
 class Tmux:
     """One detached tmux session running a command at a fixed size."""
 
-    def __init__(self, command: list[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str], cwd: Path, size: tuple[int, int] = (120, 36)
+    ) -> None:
         self.name = f"reader-e2e-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{key}={value}" for key, value in env.items())
-        # The short sleep lets the resize below land before the app reads its size.
-        shell_command = f"sleep 0.3; cd {cwd} && env {exports} {' '.join(command)}; sleep 30"
+        width, height = (str(number) for number in size)
+        # The short sleep lets the resize below land before the app reads its size; the exit
+        # status is printed after the app ends, so a test can see it quit (or crash).
+        shell_command = (
+            f"sleep 0.3; cd {cwd} && env {exports} {' '.join(command)}; "
+            f"echo READER-EXITED-$?; sleep 30"
+        )
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "120", "-y", "36", shell_command],
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                width,
+                "-y",
+                height,
+                shell_command,
+            ],
             check=True,
         )
         # A detached session may keep the server's default size; make it the size we test.
         subprocess.run(
-            ["tmux", "resize-window", "-t", self.name, "-x", "120", "-y", "36"],
+            ["tmux", "resize-window", "-t", self.name, "-x", width, "-y", height],
             capture_output=True,
         )
 
@@ -53,6 +72,20 @@ class Tmux:
                 return screen
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never appeared; screen was:\n{screen}")
+
+    def wait_match(self, pattern: str, timeout: float = 20) -> re.Match[str]:
+        """Until `pattern` (a regular expression) matches the screen; fails fast on a crash."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            found = re.search(pattern, screen)
+            if found:
+                return found
+            if "READER-EXITED-" in screen or "Traceback" in screen:
+                break
+            time.sleep(0.25)
+        raise AssertionError(f"{pattern!r} never matched; screen was:\n{screen}")
 
     def wait_gone(self, text: str, timeout: float = 10) -> str:
         deadline = time.monotonic() + timeout

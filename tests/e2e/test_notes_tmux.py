@@ -32,8 +32,8 @@ def test_highlight_comment_quit_and_export(tmux_reader: Tmux, tmp_path: Path) ->
     tmux.wait_for(COMMENT)
     tmux.keys("Enter")
     tmux.wait_gone("Comment on the highlight")
-    tmux.keys("q")
-    tmux.wait_gone("A wave of new dark web flicks")
+    tmux.keys("q", "q")  # back to the list, then quit
+    tmux.wait_for("READER-EXITED-0")
 
     output = tmp_path / "notes.md"
     result = subprocess.run(

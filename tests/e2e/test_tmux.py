@@ -26,7 +26,10 @@ def test_open_read_and_quit_in_a_real_terminal(tmux_reader: Tmux, tmp_path: Path
 
     # Read on, then quit: the reading position is saved in the data directory.
     tmux_reader.keys("Space")
-    tmux_reader.keys("q")
-    screen = tmux_reader.wait_gone("A wave of new dark web flicks")
+    tmux_reader.keys("q")  # back to the list, as in less and mutt
+    tmux_reader.wait_for("1 of 3 articles")
+    tmux_reader.keys("q")  # and out
+    screen = tmux_reader.wait_for("READER-EXITED-0")
+    assert "A wave of new dark web flicks" not in screen
     assert (tmp_path / "data" / "reader.db").exists()
     assert os.path.getsize(tmp_path / "data" / "reader.db") > 0

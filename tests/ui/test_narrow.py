@@ -335,12 +335,6 @@ async def test_width_mode_is_remembered_when_started_as_the_cli_does(
     await width_mode_survives_a_restart(lib, data_dir, start)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: without a preloaded session (or when preload fails), MainScreen._restore_view "
-    "runs after the reading view is mounted and sets only self._full_width, never the mounted "
-    "view's full_width: the w mode is saved but not shown after a restart",
-)
 async def test_width_mode_is_remembered_without_a_preload(lib: Path, data_dir: Path) -> None:
     await width_mode_survives_a_restart(lib, data_dir, lambda: app_for(lib, data_dir=data_dir))
 
@@ -413,12 +407,6 @@ async def test_a_filter_that_matches_nothing_says_so(lib: Path, data_dir: Path) 
         assert any(title in reading_pane(screen) for title, *_ in ARTICLES.values())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the reading pane's no-match message is written only when the count first "
-    "drops to 0 (MainScreen._counts_changed), so typing on names only the first letter: "
-    "\"No article matches 'z'\" after typing zzzqqq",
-)
 async def test_the_no_match_message_names_the_whole_filter(lib: Path, data_dir: Path) -> None:
     app = app_for(lib, data_dir=data_dir)
     async with app.run_test(size=(140, 40)) as pilot:

@@ -235,6 +235,8 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         if view.filter:
             self.query_one("#filter", Input).value = view.filter
         self._full_width = view.full_width
+        if self._reader is not None:  # mounted already (no preload): set it now
+            self._reader.full_width = view.full_width
 
     def _select_remembered(self) -> None:
         """Put the cursor back on the article last shown, as soon as the list has it."""
@@ -608,6 +610,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             event.input.value = clean
             return
         self.article_list.filter(event.value)
+        shown, total = self.article_list.counts
+        if shown == 0 and total and not self.article_list.counting:
+            self._nothing_matches()  # the counts did not change, but the words did
         if self._view_timer is not None:
             self._view_timer.stop()
         self._view_timer = self.set_timer(0.5, self.remember_view)
