@@ -71,7 +71,8 @@ def test_notes_panel_at_80x24(snap_compare, library: Path, data_dir: Path) -> No
         screen = main_screen(pilot.app)  # type: ignore[arg-type]
         await wait_until(pilot, lambda: screen.notes_panel.editor.has_focus)
         await pilot.press(*"A note beside the article")
-        await pilot.pause(1.0)  # saved
+        await wait_until(pilot, lambda: "saved ✓" in screen_text(pilot.app))  # type: ignore[arg-type]
+        await pilot.pause(0.3)
 
     assert snap_compare(
         app_for(library, data_dir=data_dir), terminal_size=(80, 24), run_before=open_notes
@@ -83,7 +84,7 @@ def test_search_results(snap_compare, library: Path, data_dir: Path) -> None:  #
         await _loaded(pilot)
         await pilot.press("slash", *"killer")
         await wait_until(pilot, lambda: "results" in screen_text(pilot.app))  # type: ignore[arg-type]
-        await pilot.pause(0.3)
+        await pilot.pause(1.0)  # the results after the first screenful arrive a little later
 
     assert snap_compare(
         app_for(library, data_dir=data_dir), terminal_size=(100, 30), run_before=search

@@ -200,7 +200,7 @@ async def test_keys_are_answered_while_a_huge_document_opens(
             await pilot.press("j")
             await wait_until(pilot, lambda: screen.article_list.cursor_row == row + 1, 60)
             await pilot.press("question_mark")
-            await wait_until(pilot, lambda: "Keys  (esc to close)" in screen_text(app), 60)
+            await wait_until(pilot, lambda: "Keys  (esc to close" in screen_text(app), 60)
             await pilot.press("escape")
             await wait_until(pilot, lambda: screen.reading_view.finished, 60)
         # Tens of seconds with Textual's Markdown widget; here a blip at most (2 CPUs, busy).
