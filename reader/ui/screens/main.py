@@ -7,6 +7,8 @@ results into calls on the two widgets; the widgets only draw and report what hap
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -52,6 +54,8 @@ SORT_NAMES = {
     SortKey.PATH: "path",
 }
 POSITION_SAVE_DELAY = 0.5
+OPEN_FILE_POLL = 2.0
+"""Seconds between looks at the open article's file (one stat): an edit shows without R."""
 PREVIEW_DELAY = 0.06
 
 
@@ -96,6 +100,9 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self._wanted_selection: int | None = None
         self._rescan_asked = False
         self._rescan_queued = False
+        self._open_stamp: tuple[int, int] | None = None
+        """(size, mtime) of the open article's file when it was loaded."""
+        self._reload_current = False
         self._view_timer: Timer | None = None
         self._full_screen = False
         """Reading full-screen: by `z`, or by opening an article in a narrow terminal."""
@@ -142,6 +149,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         self._update_status()
         # After the first paint: the worker's 100,000-row load would compete for the GIL.
         self.call_after_refresh(self._open_library)
+        self.set_interval(OPEN_FILE_POLL, self._poll_open_file)
 
     def on_resize(self) -> None:
         self.apply_layout()
@@ -376,6 +384,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
                 markup=False,
             )
         self._update_status()
+        self._reload_if_changed()
         if self._rescan_queued:
             self._rescan_queued = False
             self.action_rescan()
@@ -465,6 +474,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     @background("opening the article", group="article", exclusive=True)
     def _load_article(self, summary: ArticleSummary) -> None:
         worker = get_current_worker()
+        self._open_stamp = _stamp(summary.path)
         result = self.session.open_article(summary.path)
         state = self.session.reading_state(summary.id)
         if worker.is_cancelled:
@@ -502,6 +512,44 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             self.reading_view.scroll_to_offset(position)
         for warning in stream.warnings:
             self.notify(inert(warning), severity="warning", markup=False)
+
+    # -- the open article's file changing on disk ------------------------------------
+
+    def _poll_open_file(self) -> None:
+        if self.current is not None and self._open_stamp is not None and not self.scanning:
+            self._check_open_file(self.current, self._open_stamp)
+
+    @background("checking the open article's file", group="open-file", exclusive=True)
+    def _check_open_file(self, summary: ArticleSummary, seen: tuple[int, int]) -> None:
+        """One stat of the open file: when it changed, the library is rescanned (quietly)."""
+        now = _stamp(summary.path)
+        if now is not None and now != seen:
+            self.app.call_from_thread(self._open_file_changed, summary)
+
+    def _open_file_changed(self, summary: ArticleSummary) -> None:
+        if self.current is None or self.current.id != summary.id or self.scanning:
+            return
+        self._open_stamp = None  # until it is loaded again
+        self._reload_current = True
+        self.scanning = True
+        self._update_status()
+        self._rescan_worker()
+
+    def _reload_if_changed(self) -> None:
+        """After the rescan a changed open file caused: show its new text where the reader was."""
+        if not self._reload_current:
+            return
+        self._reload_current = False
+        if self.current is None:
+            return
+        fresh = self.article_list.summary_for(self.current.id)
+        if fresh is None:
+            self.notify("The open article's file is gone", severity="warning", markup=False)
+            return
+        self.notify(inert(f"“{fresh.title}” changed on disk: shown again"), markup=False)
+        self.save_position_now()
+        self.current = None
+        self._show(fresh)
 
     @background("recording that the article was opened", group="state")
     def _mark_opened(self, article_id: int) -> None:
@@ -701,3 +749,12 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
     @background("rescanning the library", group="library", exclusive=True)
     def _rescan_worker(self) -> None:
         self._scan()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file, or None when it cannot be read."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
