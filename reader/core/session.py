@@ -7,6 +7,7 @@ SQLite connection per thread behind one object.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 FIRST_SCREEN_ROWS = 300
 SAVED_SEARCHES = "saved_searches"
 VIEW_SETTING = "view"
+STILL_INDEXING = "still indexing: more results as files are made searchable"
+"""The note on results found while a scan is feeding the search index."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class LibrarySession:
         self._store: Store | None = None
         self._lock = threading.Lock()
         self._search: SearchIndex | None = None
+        self.indexing = False
+        """True while a scan (of this session) is bringing the search index up to date."""
         self.preloaded: Preload | None = None
         """What `preload` fetched before the UI started, taken once by the first screen."""
 
@@ -137,7 +142,11 @@ class LibrarySession:
         index = self.search_index()
         if index is None:
             return run(None), IndexState(problem="the search index could not be opened")
-        return scan_and_index(index, store, run, progress=progress)
+        self.indexing = True
+        try:
+            return scan_and_index(index, store, run, progress=progress)
+        finally:
+            self.indexing = False
 
     # -- search ----------------------------------------------------------------------------
 
@@ -229,13 +238,17 @@ class LibrarySession:
         index = self.search_index()
         if index is None:
             return SearchResults(0, [], ("search is unavailable: the index could not be opened",))
-        return index.search(
+        indexing = self.indexing  # read before searching: results may lag the scan
+        found = index.search(
             query,
             limit=limit,
             read_ids=read_ids(self.store),
             typing=typing,
             roots=None if everywhere else self.roots,
         )
+        if indexing:
+            found = dataclasses.replace(found, notes=(*found.notes, STILL_INDEXING))
+        return found
 
     def display_path(self, path: Path) -> Path:
         """`path` as the user knows it: from its library folder's name down (or as given)."""

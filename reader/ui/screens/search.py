@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.sanitize import inert, safe_text
-from reader.core.session import LibrarySession
+from reader.core.session import STILL_INDEXING, LibrarySession
 from reader.ui.widgets.safe_input import SafeInput
 from reader.ui.workers import background
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 PLACEHOLDER = 'words  "a phrase"  prefix*  -not  a OR b  title: author: tag: in: is:read after:'
 HIT_STYLE = "bold reverse"
 MORE_RESULTS_DELAY = 0.05
+REFRESH_WHILE_INDEXING = 1.5
+"""Seconds between asking again while the index is still being filled."""
 """Results past the first screenful are added this long after it: after it is on screen."""
 
 
@@ -120,12 +122,19 @@ class SearchScreen(ModalScreen[SearchChoice | None]):
         if notes:
             line += " · " + "; ".join(notes)
         summary.update(safe_text(line))
+        if STILL_INDEXING in notes:  # ask again soon: the index is still filling
+            self.set_timer(REFRESH_WHILE_INDEXING, lambda: self._refresh(serial, query))
         self._results = [SearchChoice(r.article_id, query, r.kind) for r in results]
         # A screenful now, the rest after it is painted: laying out an option costs ~0.8 ms.
         first = max(4, options.scrollable_content_region.height // 3 + 1)
         options.add_options([Option(self._prompt(result)) for result in results[:first]])
         if len(results) > first:
             self.set_timer(MORE_RESULTS_DELAY, lambda: self._show_more(serial, results[first:]))
+
+    def _refresh(self, serial: int, query: str) -> None:
+        """The same query again, while nothing newer was typed."""
+        if serial == self._serial:
+            self._search(query, typing=False)
 
     def _show_more(self, serial: int, results: list[SearchResult]) -> None:
         if serial == self._serial:
