@@ -87,8 +87,21 @@ def _parse(argv: list[str]) -> tuple[argparse.Namespace, Command]:
     return build_parser().parse_args(rest), run_app
 
 
+def _ensure_streams() -> None:
+    """A closed stdout or stderr (`2>&-`, some service managers) is None in Python: every
+    write would fail, so they go to the null device instead."""
+    import os
+
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from reader.cli.common import complain, data_dir_problem
+
+    _ensure_streams()
 
     args, run = _parse(list(sys.argv[1:] if argv is None else argv))
     if problem := data_dir_problem(args.data_dir):
