@@ -33,12 +33,15 @@ _SCAN_LINES = 5_000
 """The title heading is looked for in this many lines; beyond that it is not a title."""
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_ATX_OPENING = re.compile(r" {0,3}(#{1,6})[ \t]+")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _NOT_SETEXT_TEXT = re.compile(r"^ {0,3}(?:[-*+>]|\d+[.)]|#|    )|^\s*$")
-_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Each expression is tried from every position of a line, so none may rescan the rest of the
+# line from each of a long run of openers ("[[[[", "____", blanks): that is quadratic. Link
+# text cannot hold "[", a target cannot hold "](", and runs are tried from their first character.
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^)\]]|\](?!\())*\)")
 _TAG = re.compile(r"<[^>\n]{0,200}>")
-_MARKS = re.compile(r"[*`]+|~~|(?<!\w)_+|_+(?!\w)|\s*\{#[^}]*\}\s*$")
+_MARKS = re.compile(r"[*`]+|~~|(?<!\w)_+|(?<!_)_+(?!\w)")
 
 
 def markdown_stream(path: Path, text: str) -> ArticleStream:
@@ -96,11 +99,11 @@ def iter_headings(source: str) -> Iterator[tuple[int, str, int]]:
         if marker:
             fence = marker.group(1)
             continue
-        atx = _ATX.match(line)
-        if atx:
+        atx = atx_text(line)
+        if atx is not None:
             yield (
                 len(line.strip()) - len(line.strip().lstrip("#")),
-                plain_inline(atx.group(1)),
+                plain_inline(atx),
                 content_lines,
             )
         elif _SETEXT.match(line) and not _NOT_SETEXT_TEXT.match(previous):
@@ -109,11 +112,41 @@ def iter_headings(source: str) -> Iterator[tuple[int, str, int]]:
         previous = line
 
 
+def atx_text(line: str) -> str | None:
+    """The text of an ATX heading line ("## Text ##" -> "Text"), or None if it is not one.
+
+    Written out rather than as one expression: a lazy `(.+?)` before an optional closing
+    sequence tries the tail from every position, which is quadratic on a long run of blanks.
+    """
+    opening = _ATX_OPENING.match(line)
+    if opening is None:
+        return None
+    rest = line[opening.end() :]
+    if not rest:  # "#" and blanks only: a heading of one blank if there are two of them
+        return line[-1] if opening.end() - opening.end(1) >= 2 else None
+    text = rest.rstrip(" \t")
+    before_closing = text.rstrip("#")
+    if len(before_closing) < len(text) and before_closing[-1:] in (" ", "\t"):
+        text = before_closing.rstrip(" \t")
+    return text
+
+
 def plain_inline(markdown: str) -> str:
     """Inline Markdown reduced to its words: links and images to their text, marks dropped."""
     text = _IMAGE_OR_LINK.sub(r"\1", markdown)
-    text = _MARKS.sub("", _TAG.sub("", text))
+    text = _MARKS.sub("", _without_heading_id(_TAG.sub("", text)))
     return clean_text(text.replace("\\", ""))
+
+
+def _without_heading_id(text: str) -> str:
+    """`text` without a trailing heading id ("Title {#title}"), found without a regex: an
+    expression for it would rescan to the end from each of a run of "{#"."""
+    stripped = text.rstrip()
+    if not stripped.endswith("}"):
+        return text
+    close = len(stripped) - 1
+    start = stripped.find("{#", stripped.rfind("}", 0, close) + 1, close)
+    return text if start < 0 else stripped[:start].rstrip()
 
 
 def _first(fields: Mapping[str, object], keys: tuple[str, ...]) -> object:

@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from reader.core.loaders.markdown_guards import MAX_INLINE_NESTING, guard, parse_inline_with
 from reader.core.loaders.markdown_inline import (
     clip,
     html_text,
@@ -46,7 +47,10 @@ BULLETS = ("•", "◦", "▪")
 _OUTLINE = re.compile(
     r"\n(?: {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$"
     r"| {0,3}<(?P<html>!--|\?|!\[CDATA\[|(?:script|pre|style|textarea)(?=[\s>]|$))"
-    r"|(?P<define>(?: {0,3}> ?)* {0,3}\[[^\]\n]+\]:[^\n]*)(?=(?P<title>\n[^\n]*\S[^\n]*)?))",
+    # quote markers then up to four blanks: written so that no blank can be matched two ways,
+    # which made "> > > …" without a definition exponential
+    r"|(?P<define>(?: {0,3}>(?: {0,4}>)* {0,4}| {0,3})"
+    r"\[[^\]\n]+\]:[^\n]*)(?=(?P<title>\n[^\n]*\S[^\n]*)?))",
     re.MULTILINE | re.IGNORECASE,
 )
 _HTML_END = {"!--": "-->", "?": "?>", "![cdata[": "]]>"}
@@ -74,12 +78,19 @@ class _RawLinkMarkdown(MarkdownIt):
 
 @cache
 def _parser() -> MarkdownIt:
-    md = _RawLinkMarkdown("commonmark", {"maxNesting": MAX_NESTING})
+    md = _configured(MAX_NESTING)
+    parse_inline_with(md, _configured(MAX_INLINE_NESTING))
+    return md
+
+
+def _configured(max_nesting: int) -> MarkdownIt:
+    md = _RawLinkMarkdown("commonmark", {"maxNesting": max_nesting})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False)
     # The stock normalize rule turns NUL into U+FFFD; newlines are normalised before parsing and
     # control characters are left for the display sanitiser.
     md.core.ruler.at("normalize", lambda state: None)
+    guard(md)  # linear time on hostile inline markup
     return md
 
 
