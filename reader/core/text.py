@@ -43,6 +43,8 @@ def cut(text: str, width: int) -> str:
         return text
     if width <= 0:
         return ""
+    if text.isascii():  # one cell a character (control characters are made visible first)
+        return text[: width - 1] + ELLIPSIS
     kept, used = [], 0
     for char in text:
         size = _char_cells(char)
