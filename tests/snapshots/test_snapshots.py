@@ -72,6 +72,7 @@ def test_notes_panel_at_80x24(snap_compare, library: Path, data_dir: Path) -> No
         await wait_until(pilot, lambda: screen.notes_panel.editor.has_focus)
         await pilot.press(*"A note beside the article")
         await wait_until(pilot, lambda: "saved ✓" in screen_text(pilot.app))  # type: ignore[arg-type]
+        screen.notes_panel.editor.cursor_blink = False  # a still picture
         await pilot.pause(0.3)
 
     assert snap_compare(
@@ -84,6 +85,7 @@ def test_search_results(snap_compare, library: Path, data_dir: Path) -> None:  #
         await _loaded(pilot)
         await pilot.press("slash", *"killer")
         await wait_until(pilot, lambda: "results" in screen_text(pilot.app))  # type: ignore[arg-type]
+        pilot.app.screen.query_one("#search-input").cursor_blink = False  # a still picture
         await pilot.pause(1.0)  # the results after the first screenful arrive a little later
 
     assert snap_compare(
