@@ -23,19 +23,22 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import selectors
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from typing import Any, Generic, TypeVar, cast
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
 
 FILE_TIMEOUT = 8.0
 """Seconds one file may keep a worker busy before the file is skipped and the worker replaced."""
 TOO_SLOW = "took too long to read"
 CRASHED = "could not be read (the parser process ended)"
+IN_FLIGHT = 2
+"""Chunks sent ahead to each worker."""
 MAX_RESTARTS = 20
 """Workers replaced in one scan before the pool is given up on (something is wrong with it)."""
 
@@ -115,9 +118,14 @@ class _Task(Generic[Item]):
 class _Worker:
     process: Any
     conn: Connection
-    task: _Task[Any] | None = None
+    tasks: deque[_Task[Any]] = field(default_factory=deque)
+    """Sent and not finished, in the order the worker takes them: the first is under way."""
     since: float = 0.0
-    """When the worker began its current file (its last result, or the task's start)."""
+    """When the worker began its current file (its last result, or its first task's start)."""
+
+    @property
+    def task(self) -> _Task[Any] | None:
+        return self.tasks[0] if self.tasks else None
 
 
 class ParsePool(Generic[Item]):
@@ -140,6 +148,7 @@ class ParsePool(Generic[Item]):
         if preload:
             self._context.set_forkserver_preload(list(preload))
         self._workers: list[_Worker] = []
+        self._selector = selectors.DefaultSelector()
         self._restarts = 0
 
     def _start_worker(self) -> _Worker:
@@ -155,85 +164,101 @@ class ParsePool(Generic[Item]):
             child.close()
             raise PoolUnavailable(str(error) or type(error).__name__) from error
         child.close()
-        return _Worker(process, parent)
+        worker = _Worker(process, parent)
+        self._selector.register(parent.fileno(), selectors.EVENT_READ, worker)
+        return worker
 
     def _replace(self, worker: _Worker) -> _Worker:
+        """A fresh worker in place of `worker`, taking up its unfinished tasks."""
         self._restarts += 1
+        self._unregister(worker)
         self._stop(worker, kill=True)
         self._workers.remove(worker)
         if self._restarts > MAX_RESTARTS:
+            self._orphans.extend(worker.tasks)
             raise PoolUnavailable(f"{self._restarts} parser processes ended early")
         fresh = self._start_worker()
         self._workers.append(fresh)
+        for task in worker.tasks:
+            if not task.done:
+                self._assign(fresh, task)
         return fresh
 
     def _assign(self, worker: _Worker, task: _Task[Any]) -> None:
-        worker.task, worker.since = task, time.monotonic()
+        if not worker.tasks:
+            worker.since = time.monotonic()
+        worker.tasks.append(task)
         worker.conn.send((task.task_id, task.next, task.paths[task.next :]))
 
     def run(
         self, chunks: deque[list[Item]], path_of: Callable[[Item], bytes]
     ) -> Iterator[list[tuple[Item, Any]]]:
         """Results chunk by chunk, as each chunk completes. Chunks are taken from the left
-        of `chunks`; on `PoolUnavailable` the ones not finished are put back in front."""
-        queue: deque[_Task[Item]] = deque()
+        of `chunks`; on `PoolUnavailable` the ones not finished are put back in front.
+
+        Each worker has `IN_FLIGHT` chunks sent to it, so it never waits for the next one
+        while this process writes a batch to the database."""
         serial = 0
+        self._orphans: list[_Task[Item]] = []
         try:
             while len(self._workers) < self._size:
                 self._workers.append(self._start_worker())
-            while chunks or queue or any(w.task for w in self._workers):
+            while chunks or any(w.tasks for w in self._workers):
                 for worker in self._workers:
-                    if worker.task is None and (queue or chunks):
-                        if not queue:
-                            items = chunks.popleft()
-                            serial += 1
-                            queue.append(_Task(serial, items, [path_of(i) for i in items]))
-                        self._assign(worker, queue.popleft())
-                yield from self._collect(queue)
+                    while chunks and len(worker.tasks) < IN_FLIGHT:
+                        items = chunks.popleft()
+                        serial += 1
+                        self._assign(worker, _Task(serial, items, [path_of(i) for i in items]))
+                yield from self._collect()
         except PoolUnavailable:
-            unfinished = [w.task for w in self._workers if w.task] + list(queue)
-            for task in reversed(unfinished):
+            unfinished = [t for w in self._workers for t in w.tasks] + self._orphans
+            for task in sorted(unfinished, key=lambda task: task.task_id, reverse=True):
                 # what the pool already parsed is dropped: the fallback parses the chunk again
                 chunks.appendleft(task.items)
             raise
         finally:
             self.close()
 
-    def _collect(self, queue: deque[_Task[Item]]) -> Iterator[list[tuple[Item, Any]]]:
+    def _collect(self) -> Iterator[list[tuple[Item, Any]]]:
         """Wait for results (or a timeout), yield finished chunks, replace stuck workers."""
-        busy = {w.conn: w for w in self._workers if w.task}
+        busy = [w for w in self._workers if w.tasks]
         if not busy:
             return
-        now = time.monotonic()
-        deadline = min(w.since for w in busy.values()) + self._timeout
-        for ready in wait(list(busy), timeout=max(0.0, deadline - now)):
-            worker = busy[cast(Connection, ready)]
-            task = worker.task
-            assert task is not None
-            try:
-                task_id, index, result = worker.conn.recv()
-            except (EOFError, OSError):  # the worker died on the file it was parsing
-                task.results.append(CRASHED)
-                worker = self._replace(worker)
-            else:
-                if task_id == task.task_id and index == task.next:
-                    task.results.append(result)
-                worker.since = time.monotonic()
-            if task.done:
-                worker.task = None
-                yield list(zip(task.items, task.results, strict=True))
-            elif worker.task is None:  # a fresh worker takes up the rest of the chunk
-                self._assign(worker, task)
+        deadline = min(w.since for w in busy) + self._timeout
+        # One selector for the pool's life: building one per wake-up (as `connection.wait`
+        # does) cost more than the messages themselves.
+        for key, _events in self._selector.select(max(0.0, deadline - time.monotonic())):
+            worker = key.data
+            if worker in self._workers and worker.tasks:
+                yield from self._drain(worker)
         now = time.monotonic()
         for worker in list(self._workers):
             task = worker.task
             if task is not None and now - worker.since > self._timeout:
                 task.results.append(TOO_SLOW)
-                fresh = self._replace(worker)
                 if task.done:
+                    worker.tasks.popleft()
                     yield list(zip(task.items, task.results, strict=True))
-                else:
-                    self._assign(fresh, task)
+                self._replace(worker)
+
+    def _drain(self, worker: _Worker) -> Iterator[list[tuple[Item, Any]]]:
+        """The result `worker` has ready (the selector said so; it wakes again for the next)."""
+        task = worker.tasks[0]
+        try:
+            task_id, index, result = worker.conn.recv()
+        except (EOFError, OSError):  # the worker died on the file it was parsing
+            task.results.append(CRASHED)
+            if task.done:
+                worker.tasks.popleft()
+                yield list(zip(task.items, task.results, strict=True))
+            self._replace(worker)
+            return
+        if task_id == task.task_id and index == task.next:
+            task.results.append(result)
+        worker.since = time.monotonic()
+        if task.done:
+            worker.tasks.popleft()
+            yield list(zip(task.items, task.results, strict=True))
 
     @staticmethod
     def _stop(worker: _Worker, *, kill: bool) -> None:
@@ -250,8 +275,14 @@ class ParsePool(Generic[Item]):
                 worker.process.kill()
                 worker.process.join(timeout=1.0)
 
+    def _unregister(self, worker: _Worker) -> None:
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self._selector.unregister(worker.conn.fileno())
+
     def close(self) -> None:
         """Stop every worker (idle ones are asked; busy ones are killed)."""
         for worker in self._workers:
+            self._unregister(worker)
             self._stop(worker, kill=worker.task is not None)
         self._workers.clear()
+        self._selector.close()
