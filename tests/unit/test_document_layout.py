@@ -287,3 +287,62 @@ def test_laid_document_maps_rows_and_offsets_both_ways() -> None:
 def test_wrap_keeps_indentation_and_drops_break_spaces() -> None:
     assert wrap("  indented text here ", 10) == [(0, 10), (11, 20)]
     assert wrap("", 10) == [(0, 0)]
+
+
+def _layout_cpu(unit: str, count: int) -> float:
+    import time
+
+    from reader.ui.document_layout import layout_blocks
+
+    blocks = parse_markdown("# T\n\n" + unit * count + "\n").blocks
+    started = time.process_time()
+    layout_blocks(blocks, 76)
+    return time.process_time() - started
+
+
+@pytest.mark.parametrize("unit", ["`a``b", "*a* ", "[a](http://x) "], ids=["code", "emph", "links"])
+def test_laying_out_many_inline_spans_costs_linear_time(unit: str) -> None:
+    """20,000 code spans in one paragraph froze the reading pane for 20 s: the styles were
+    worked out by looking at every span at every cut (quadratic)."""
+    small = min(_layout_cpu(unit, 1_500) for _ in range(3))
+    large = min(_layout_cpu(unit, 15_000) for _ in range(3))
+    assert large <= 40 * max(small, 0.002)  # linear is 10×, the old code was 100×
+
+
+def test_style_runs_agree_with_looking_at_every_span() -> None:
+    import random
+
+    from reader.ui.document_layout import DEFAULT_STYLES
+    from reader.ui.laid_line import style_runs
+
+    def brute(length: int, spans: list[Span]) -> tuple[list[int], list[Style]]:
+        cuts = sorted(
+            {0, *(min(max(s.start, 0), length) for s in spans)}
+            | {min(max(s.end, 0), length) for s in spans}
+        )
+        starts: list[int] = []
+        styles: list[Style] = []
+        for cut in cuts:
+            if cut >= length and starts:
+                break
+            style = Style()
+            for span in spans:
+                if span.start <= cut < span.end:
+                    style += DEFAULT_STYLES.get(span.kind.value, Style.null())
+            if not styles or style != styles[-1]:
+                starts.append(cut)
+                styles.append(style)
+        return starts, styles
+
+    chance = random.Random(7)
+    for _ in range(2_000):
+        length = chance.randint(1, 50)
+        spans = [
+            Span(
+                chance.randint(-2, length + 2),
+                chance.randint(-2, length + 2),
+                chance.choice(list(SpanKind)),
+            )
+            for _ in range(chance.randint(1, 7))
+        ]
+        assert style_runs(length, spans, Style(), DEFAULT_STYLES) == brute(length, spans)
