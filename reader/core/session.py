@@ -72,6 +72,15 @@ class LibrarySession:
                 self._store = Store.open(self.data_dir)
             return self._store
 
+    @property
+    def view_setting(self) -> str:
+        """The setting holding the UI's view of this library (sort, filter, selection): one
+        per set of roots, so a filter typed in one library does not greet another."""
+        import hashlib
+
+        roots = "\0".join(sorted(str(root) for root in self.roots))
+        return f"{VIEW_SETTING}:{hashlib.blake2b(roots.encode(), digest_size=8).hexdigest()}"
+
     def open(self) -> list[str]:
         """Open (or create, or migrate) the database; notices for the user. May raise StoreError."""
         return list(self.store.notices)
@@ -88,7 +97,7 @@ class LibrarySession:
                 self.first_summaries(),
                 notices,
                 self.get_setting("theme"),
-                self.get_setting(VIEW_SETTING),
+                self.get_setting(self.view_setting),
             )
         except StoreError:
             self.preloaded = None  # the screen's worker tries again and reports the error

@@ -44,7 +44,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "Export notes",
         "export_notes",
-        "Write every note and highlight as Markdown in the current folder (else the data folder)",
+        "Write every note and highlight as Markdown (asks where; default: the data folder)",
         "",
     ),
 )

@@ -451,3 +451,41 @@ async def test_a_status_line_that_does_not_fit_is_cut_with_an_ellipsis(
         assert status.rstrip().endswith("…"), status
         assert cell_width(status) == 60
         assert lines(app).index(status) == len(lines(app)) - 2  # one line, above the key bar
+
+
+async def test_escape_from_notes_that_replaced_the_article_brings_the_article_back(
+    lib: Path, data_dir: Path
+) -> None:
+    app = app_for(lib, data_dir=data_dir)
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await listed(pilot, app, 4)
+        await open_article(pilot, screen)
+        await pilot.press("a", *"a note")
+        await wait_until(pilot, lambda: screen.notes_panel.status.startswith("saved"))
+        assert not article_shown(screen)  # the notes stand in the article's place at 60
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: article_shown(screen))
+        assert reading_pane(screen).strip()
+
+
+async def test_the_remembered_filter_belongs_to_its_library(
+    lib: Path, tmp_path: Path, data_dir: Path
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    write(other, "x.md", "Something else entirely", "2024-02-02", "Other words.")
+    app = app_for(lib, data_dir=data_dir)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await listed(pilot, app, 4)
+        await pilot.press("f", *"badgers", "enter")
+        await wait_until(pilot, lambda: "1 of 4 articles" in screen_text(app))
+        await pilot.pause(0.8)  # the filter is saved half a second after the last key
+        await pilot.press("q")
+    app = app_for(other, data_dir=data_dir)  # the same data dir, another library
+    async with app.run_test(size=(120, 30)) as pilot:
+        await listed(pilot, app, 1)
+        assert "badgers" not in screen_text(app)
+        assert "Something else entirely" in screen_text(app)
+    app = app_for(lib, data_dir=data_dir)  # and back: its filter is still there
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: "1 of 4 articles" in screen_text(app))

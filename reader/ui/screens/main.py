@@ -31,7 +31,7 @@ from reader.core.models import (
     Skipped,
 )
 from reader.core.sanitize import inert, safe_text
-from reader.core.session import FIRST_SCREEN_ROWS, VIEW_SETTING, LibrarySession
+from reader.core.session import FIRST_SCREEN_ROWS, LibrarySession
 from reader.ui.link_actions import LinkHandler
 from reader.ui.pane_layout import NARROW, arrange
 from reader.ui.screens.notes_mixin import NOTES_BINDINGS, NotesMixin
@@ -211,7 +211,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
                 notices = self.session.open()
                 theme = self.session.get_setting("theme")
                 self.app.call_from_thread(
-                    self._restore_view, self.session.get_setting(VIEW_SETTING)
+                    self._restore_view, self.session.get_setting(self.session.view_setting)
                 )
                 first = self.session.first_summaries()
             else:
@@ -268,7 +268,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
 
     @background("saving the list's order and filter", group="view", exclusive=True)
     def _save_view(self, raw: str) -> None:
-        self.session.set_setting(VIEW_SETTING, raw)
+        self.session.set_setting(self.session.view_setting, raw)
 
     def _library_failed(self, message: str) -> None:
         self.scanning = False
@@ -713,17 +713,21 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             return
         view = self.reading_view
         pane = view.scrollable_content_region.width
-        if not view.full_width and pane <= view.measure:
+        shown = self.pane_layout.show_reading
+        if shown and not view.full_width and pane <= view.measure:
+            hint = "" if self._full_screen else " Press z to read full-screen."
             self.notify(
                 f"The article already uses the whole pane: it is {pane} columns wide, "
-                f"no wider than the {view.measure}-column reading measure. "
-                "Press z to read full-screen.",
+                f"no wider than the {view.measure}-column reading measure.{hint}",
                 title="Full width",
                 timeout=4,
                 markup=False,
             )
             return
         view.full_width = self._full_width = not view.full_width
+        if not shown:  # the list alone: the mode is for the next article opened
+            state = "on" if view.full_width else "off"
+            self.notify(f"Full width {state} for reading", timeout=2, markup=False)
         self.remember_view()
 
     def action_show_links(self) -> None:

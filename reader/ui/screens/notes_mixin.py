@@ -222,6 +222,8 @@ class NotesMixin(LibraryNotesMixin):
         self.apply_layout()  # type: ignore[attr-defined]
 
     def on_notes_panel_left(self) -> None:
+        if not self.pane_layout.show_reading:  # type: ignore[attr-defined]
+            self._show_panel(False)  # the notes stood in the article's place: give it back
         self._focus_reader()
 
     def on_notes_panel_highlight_chosen(self, event: NotesPanel.HighlightChosen) -> None:

@@ -70,13 +70,13 @@ def layout(width: int) -> Columns:
     """Column widths for a row `width` cells wide.
 
     The title always (at least 30 cells from 46 up), the reading time from 30 cells, the date
-    from 56 and the source from 76: an 80-column terminal (where the list has the full width)
-    shows all four; side by side with the article, the list shows the date from about 134
-    columns and the source from about 180.
+    from 52 and the source from 72: an 80-column terminal (where the list has the full width)
+    shows all four; side by side with the article (the list takes 42% of the terminal, less
+    its border and scroll bar) the date shows from 131 columns and the source from 179.
     """
     minutes = 7 if width >= 30 else 0  # "999 min"
-    date = 10 if width >= 56 else 0  # YYYY-MM-DD
-    source = min(24, max(12, width // 6)) if width >= 76 else 0
+    date = 10 if width >= 52 else 0  # YYYY-MM-DD
+    source = min(24, max(12, width // 6)) if width >= 72 else 0
     used = 4 + 1 + sum(len(GAP) + column for column in (source, date, minutes) if column)
     return Columns(max(0, width - used), source, date, minutes)
 
