@@ -7,6 +7,7 @@ library of thousands must not stop a scan or crash the reading pane.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from reader.core.config import DEFAULT_MAX_BYTES
 from reader.core.loaders.decode import binary_reason, decode_text
 from reader.core.loaders.files import read_file
+from reader.core.loaders.metadata import date_from_path
 from reader.core.models import Article, ArticleStream, Block, BlockKind, Document, Skipped
 
 __all__ = [
@@ -119,9 +121,12 @@ def _stream(path: Path, data: bytes, format_: str) -> ArticleStream | Skipped:
     stream = _parse(path, text, format_ or _sniff(text))
     if isinstance(stream, Skipped):
         return stream
+    meta = stream.meta
+    if meta.date is None:  # the text gives none: the path may (2014-11-20-slug.md)
+        meta = dataclasses.replace(meta, date=date_from_path(path))
     return ArticleStream(
         stream.path,
-        stream.meta,
+        meta,
         _guarded(stream.chunks),
         stream.warnings,
         index_words=stream.index_words,

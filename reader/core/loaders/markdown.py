@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -72,14 +73,13 @@ def markdown_stream(path: Path, text: str) -> ArticleStream:
 
 
 def title_heading(source: str) -> str:
-    """The first level-1 heading, else a heading that opens the document, as plain text.
+    """The heading that opens the document, as plain text; "" when it opens with anything else.
 
-    A "## Summary" after a list of fields (Rust RFCs) names a section, not the article.
+    A heading further down names a section, not the article: "# Summary" after a list of
+    fields (Rust RFCs), or "## Drawbacks" 140 lines in.
     """
-    headings = list(itertools.islice(iter_headings(source), 200))
-    first_level_one = next((text for level, text, _ in headings if level == 1), "")
-    opening = next((text for _, text, line in headings if line == 0), "")
-    return first_level_one or opening
+    first = next(iter_headings(source), None)
+    return first[1] if first is not None and first[2] == 0 else ""
 
 
 def iter_headings(source: str) -> Iterator[tuple[int, str, int]]:
@@ -135,7 +135,7 @@ def plain_inline(markdown: str) -> str:
     """Inline Markdown reduced to its words: links and images to their text, marks dropped."""
     text = _IMAGE_OR_LINK.sub(r"\1", markdown)
     text = _MARKS.sub("", _without_heading_id(_TAG.sub("", text)))
-    return clean_text(text.replace("\\", ""))
+    return clean_text(html.unescape(text.replace("\\", "")))
 
 
 def _without_heading_id(text: str) -> str:

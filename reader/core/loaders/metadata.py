@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 MAX_FIELD = 500
 """Longest title, author or description kept; the rest is cut."""
@@ -51,8 +53,9 @@ def clean_text(text: str, limit: int = MAX_FIELD) -> str:
 
 
 def coerce_text(value: object, limit: int = MAX_FIELD) -> str:
-    """Any front-matter value as one line of text ("" for None, lists joined by ", ")."""
-    return clean_text(_flatten_text(value, depth=0), limit)
+    """Any front-matter value as one line of text ("" for None, lists joined by ", "), with
+    HTML entities decoded (`&mdash;` is a dash to a reader, wherever a saver left it)."""
+    return clean_text(html.unescape(_flatten_text(value, depth=0)), limit)
 
 
 def _flatten_text(value: object, depth: int) -> str:
@@ -167,6 +170,21 @@ def _from_number(number: float) -> dt.datetime | None:
 
 _HASHLIKE_PART = re.compile(r"\d+|(?=[0-9a-f]*\d)[0-9a-f]{4,}", re.IGNORECASE)
 _NAME_SEPARATORS = re.compile(r"[-_.\s]+")
+
+
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/_.](\d\d)[-/_.](\d\d)(?!\d)")
+
+
+def date_from_path(path: Path) -> dt.datetime | None:
+    """A date the path spells out (`2014-11-20-slug.md`, `2024/05/01/page.html`): the last
+    one that is a real date, for articles whose text gives none."""
+    for match in reversed(list(_PATH_DATE.finditer(str(path)))):
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return dt.datetime(year, month, day)
+        except ValueError:
+            continue
+    return None
 
 
 def is_hashlike(stem: str) -> bool:
