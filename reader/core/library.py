@@ -27,6 +27,12 @@ from reader.core.walk import Found, walk, walk_found
 
 __all__ = ["ArticleChanges", "scan", "walk"]
 
+LOADER_VERSION = "2"
+"""Bumped whenever the loaders read files differently (titles, dates, text): a library scanned
+by an older version is read again once, as if every file had changed, so what the list and the
+search show never depends on when a file was first seen. 2: entities decoded in titles, dates
+from paths, a Markdown heading titles only an article it opens."""
+LOADER_VERSION_SETTING = "loader_version"
 POOL_THRESHOLD = 50
 """Fewer files than this are parsed in-process: starting a pool costs more than it saves."""
 CHUNK = 50
@@ -195,6 +201,8 @@ def scan(
         done += len(records) + len(skips)
         tick(min(done, len(plan.todo)), len(plan.todo), "indexing")
     store.purge_missing()
+    for root in _outdated_roots(store, [root for root in roots if root.exists()]):
+        store.set_setting(_version_key(root), LOADER_VERSION)
     gone = tuple(dict.fromkeys(i for i in removed if i not in reused))
     if on_change and gone:
         on_change(ArticleChanges(removed=gone))
@@ -214,10 +222,34 @@ class _Plan(NamedTuple):
     stale_skips: list[bytes]
 
 
+def _version_key(root: bytes | Path) -> str:
+    return f"{LOADER_VERSION_SETTING}:{os.fsdecode(root)}"
+
+
+def _outdated_roots(store: Store, roots: Sequence[Path]) -> tuple[bytes, ...]:
+    """The roots last scanned by other loaders than these (or never)."""
+    return tuple(
+        os.fsencode(root)
+        for root in roots
+        if store.get_setting(_version_key(root)) != LOADER_VERSION
+    )
+
+
+def _under(path: bytes, roots: tuple[bytes, ...]) -> bool:
+    return any(path == root or path.startswith(root.rstrip(b"/") + b"/") for root in roots)
+
+
 def _compare(store: Store, roots: list[Path], tick: _Ticker) -> _Plan:
     """Walk the roots and sort every file into unchanged, to load, or skipped; find the gone."""
     present = [root for root in roots if root.exists()]  # an unmounted root removes nothing
     known, known_skips = store.file_index(present), store.skipped_index(present)
+    outdated = _outdated_roots(store, present)
+    if outdated:  # read them again, as changed (rows keep their ids, notes and reading state)
+        known = {path: (-1, -1) if _under(path, outdated) else st for path, st in known.items()}
+        known_skips = {
+            path: (-1, -1, value[2]) if _under(path, outdated) else value
+            for path, value in known_skips.items()
+        }
     todo: list[Found] = []
     skips: list[SkipRecord] = []
     unchanged = count = 0

@@ -278,3 +278,25 @@ def test_unsupported_documents_are_listed_as_skipped_and_page_assets_are_not(
     assert reasons["paper.pdf"] == "unsupported file type .pdf"
     assert reasons["book.EPUB"] == "unsupported file type .epub"
     assert "style.css" not in reasons and "photo.png" not in reasons
+
+
+def test_a_library_scanned_by_older_loaders_is_read_again_once(tmp_path: Path) -> None:
+    """New loaders (titles, dates) reach a library indexed before them, with no file touched."""
+    from reader.core import library as library_module
+
+    root = tmp_path / "lib"
+    root.mkdir()
+    (root / "2014-11-20-a-post.md").write_text("Text of the post.\n")
+    store = Store.open(tmp_path / "data")
+    try:
+        first = scan(store, [root], max_bytes=MAX)
+        assert first.new == 1
+        again = scan(store, [root], max_bytes=MAX)
+        assert (again.changed, again.unchanged) == (0, 1)
+        store.set_setting(library_module._version_key(root), "1")  # as an older reader left it
+        upgraded = scan(store, [root], max_bytes=MAX)
+        assert (upgraded.changed, upgraded.unchanged) == (1, 0)
+        settled = scan(store, [root], max_bytes=MAX)
+        assert (settled.changed, settled.unchanged) == (0, 1)
+    finally:
+        store.close()
