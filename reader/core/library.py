@@ -223,7 +223,9 @@ class _Plan(NamedTuple):
 
 
 def _version_key(root: bytes | Path) -> str:
-    return f"{LOADER_VERSION_SETTING}:{os.fsdecode(root)}"
+    """The setting for one root: named by a hash of its bytes (a path need not be UTF-8)."""
+    digest = hashlib.blake2b(os.fsencode(root), digest_size=12).hexdigest()
+    return f"{LOADER_VERSION_SETTING}:{digest}"
 
 
 def _outdated_roots(store: Store, roots: Sequence[Path]) -> tuple[bytes, ...]:
