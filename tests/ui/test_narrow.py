@@ -93,6 +93,12 @@ async def settled(pilot: Pilot, screen: MainScreen) -> None:
     await pilot.pause()
 
 
+async def open_notes(pilot: Pilot, screen: MainScreen) -> None:
+    await pilot.press("a")
+    await wait_until(pilot, lambda: screen.notes_panel.size.width > 0)
+    await pilot.pause()
+
+
 async def open_article(pilot: Pilot, screen: MainScreen) -> None:
     await pilot.press("enter")
     await wait_until(pilot, lambda: article_shown(screen) and screen.reading_view.has_focus)
@@ -180,9 +186,7 @@ async def test_notes_at_80_leave_the_article_at_least_40(lib: Path, data_dir: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await listed(pilot, app, 4)
         await open_article(pilot, screen)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: screen.notes_panel.size.width > 0)
-        await pilot.pause()
+        await open_notes(pilot, screen)
         assert article_shown(screen) and screen.reading_view.size.width >= 40
         assert screen.notes_panel.display
         assert screen.reading_view.outer_size.width + screen.notes_panel.outer_size.width <= 80
@@ -193,9 +197,7 @@ async def test_notes_at_60_replace_the_article(lib: Path, data_dir: Path) -> Non
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await listed(pilot, app, 4)
         await open_article(pilot, screen)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: screen.notes_panel.size.width > 0)
-        await pilot.pause()
+        await open_notes(pilot, screen)
         assert not article_shown(screen)
         assert not list_shown(screen)
         assert screen.notes_panel.display and screen.notes_panel.outer_size.width == 60
@@ -207,9 +209,7 @@ async def test_notes_at_140_show_list_article_and_notes(lib: Path, data_dir: Pat
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await listed(pilot, app, 4)
         await settled(pilot, screen)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: screen.notes_panel.size.width > 0)
-        await pilot.pause()
+        await open_notes(pilot, screen)
         assert list_shown(screen)
         assert article_shown(screen) and screen.reading_view.size.width >= 40
         assert screen.notes_panel.display

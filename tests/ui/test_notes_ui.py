@@ -478,6 +478,16 @@ async def test_all_notes_filters_and_jumps_to_the_passage(library: Path, data_di
         assert item.quote == quote
 
 
+async def _ask_to_export(pilot: Pilot, app: ReaderApp) -> None:
+    """Highlight something, then "Export notes" from the palette, up to its path question."""
+    screen = await open_essay(pilot, app)
+    await highlight_first_words(pilot, screen)
+    await pilot.press("ctrl+p", *"export notes")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: "Write to" in screen_text(app))
+
+
 async def test_export_from_the_palette_asks_where_and_defaults_to_the_data_dir(
     essay: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -486,12 +496,7 @@ async def test_export_from_the_palette_asks_where_and_defaults_to_the_data_dir(
     monkeypatch.chdir(out)
     app = app_for(essay, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_essay(pilot, app)
-        await highlight_first_words(pilot, screen)
-        await pilot.press("ctrl+p", *"export notes")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "Write to" in screen_text(app))
+        await _ask_to_export(pilot, app)
         assert str(data_dir / "exports") in screen_text(app)
         await pilot.press("enter")  # the default
         await wait_until(pilot, lambda: list((data_dir / "exports").glob("reader-notes-*.md")))
@@ -508,12 +513,7 @@ async def test_export_to_a_path_the_user_types(essay: Path, data_dir: Path, tmp_
     target = tmp_path / "mine" / "notes.md"
     app = app_for(essay, data_dir=data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_essay(pilot, app)
-        await highlight_first_words(pilot, screen)
-        await pilot.press("ctrl+p", *"export notes")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "Write to" in screen_text(app))
+        await _ask_to_export(pilot, app)
         await pilot.press("ctrl+u", *str(target), "enter")
         await wait_until(pilot, target.exists)
     assert "> The quick brown" in target.read_text(encoding="utf-8")
