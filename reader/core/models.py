@@ -34,6 +34,17 @@ class BlockKind(StrEnum):
     RULE = "rule"
     IMAGE = "image"  # shown as its alt text and target; never fetched
     FOOTNOTE = "footnote"
+    PREFORMATTED = "preformatted"
+    """Text laid out in fixed columns (RFCs, ASCII tables, aligned plain text): shown line for
+    line, never reflowed, without a code block's background or highlighting."""
+    CALLOUT = "callout"
+    """An admonition (`!!! note`) or GitHub alert (`> [!NOTE]`): a titled box. `marker` is the
+    box's title ("Note", "Warning: Mind the gap"), `language` its type (note, tip, warning,
+    important, caution, danger…), `text` its content with paragraphs joined by a newline."""
+    TERM = "term"
+    """A term of a definition list, shown on its own line in bold."""
+    DEFINITION = "definition"
+    """A definition of the TERM before it, shown indented under it."""
 
 
 class SpanKind(StrEnum):
