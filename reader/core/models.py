@@ -138,6 +138,9 @@ class ArticleMeta:
     url: str = ""
     format: str = "text"
     """"text", "markdown" or "html"."""
+    extraction: str = ""
+    """For a saved page whose text did not come from the usual extractor: which one won and why
+    ("readability: trafilatura kept 12% of the main text; readability keeps 98%")."""
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,17 @@
 """Saved web pages: the article extracted from the page, metadata from its head.
 
-trafilatura finds the main text (not menus, footers or scripts) and writes it as Markdown, which
-the Markdown block parser turns into blocks, so links, emphasis, tables and images survive.
-It is imported on first use because it takes a quarter of a second to import and most
-libraries hold no HTML. Nothing is ever fetched: no URL is passed and images stay as targets.
+The page is parsed once with lxml; `html_extract` tidies it and picks the article from three
+extractions by coverage, and `html_blocks` turns the winner's tree into blocks with its
+structure (headings, lists, tables, code, quotes, links, images, captions). The title comes from
+`html_title`'s ranked rule. trafilatura and readability are imported on first use because they
+are slow to import and most libraries hold no HTML. Nothing is ever fetched: no URL is passed
+and images stay as targets.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +19,8 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from reader.core.loaders.markdown_doc import iter_markdown_blocks
+from reader.core.loaders.html_extract import Extraction, extract, tidy
+from reader.core.loaders.html_title import choose_title
 from reader.core.loaders.metadata import (
     coerce_date,
     coerce_tags,
@@ -23,14 +28,11 @@ from reader.core.loaders.metadata import (
     first_sentence,
     humanise_stem,
 )
-from reader.core.loaders.textblocks import text_blocks
 from reader.core.models import ArticleMeta, ArticleStream, Block, Skipped
 
 UNTITLED = "Untitled"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_DROP = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form")
 _TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
 _AUTHOR_KEYS = ("author", "article:author", "dc.creator", "byl", "sailthru.author")
 _DATE_KEYS = (
@@ -58,17 +60,29 @@ def html_stream(path: Path, text: str) -> ArticleStream | Skipped:
     if tree is None:
         return Skipped(path, "no article text found in the page")
     meta = _meta(tree)
-    blocks = _extract(tree, text)
+    h1 = _first_heading(tree)
+    tidy(tree)
+    extraction = extract(tree)
+    blocks = extraction.blocks
     if not any(block.text.strip() for block in blocks):
         return Skipped(path, "no article text found in the page")
-    heading = _first_heading(tree)
-    title = meta.pop("title")
-    if heading and (not title or (heading in title and len(heading) >= len(title) // 3)):
-        title = heading  # "Post | Site name" in <title>; the page's own h1 is cleaner
-    title = _without_site_name(title, meta.pop("site_name")) or humanise_stem(path.stem)
-    title = title or first_sentence(blocks[0].text) or UNTITLED
-    article_meta = ArticleMeta(title=title, **meta, format="html")
+    title = choose_title(
+        og_title=meta.pop("og_title"),
+        html_title=meta.pop("html_title"),
+        h1=h1,
+        site_name=meta.pop("site_name"),
+        url=meta["url"],
+    )
+    title = title or humanise_stem(path.stem) or first_sentence(blocks[0].text) or UNTITLED
+    article_meta = ArticleMeta(title=title, **meta, format="html", extraction=_describe(extraction))
     return ArticleStream(path, article_meta, _chunks(blocks))
+
+
+def _describe(extraction: Extraction) -> str:
+    """How the text was found, for the header: "readability (trafilatura kept 12% …)"."""
+    if extraction.method == "trafilatura" and not extraction.note:
+        return ""
+    return f"{extraction.method}: {extraction.note}" if extraction.note else extraction.method
 
 
 def _parse(text: str) -> lxml_html.HtmlElement | None:
@@ -90,29 +104,19 @@ def _meta(tree: lxml_html.HtmlElement) -> dict:
         content = element.get("content")
         if key and content:
             values.setdefault(key, []).append(content)
-    title = _pick(values, _TITLE_KEYS) or coerce_text(tree.findtext(".//title"))
     canonical = tree.find(".//link[@rel='canonical']")
     url = _pick(values, ("og:url",)) or (canonical.get("href", "") if canonical is not None else "")
     return {
-        "title": title,
+        "og_title": _pick(values, _TITLE_KEYS),
+        "html_title": coerce_text(tree.findtext(".//title")),
         "site_name": _pick(values, ("og:site_name", "application-name")),
         "author": next((a for a in _all(values, _AUTHOR_KEYS) if "://" not in a), ""),
-        "date": next(filter(None, map(coerce_date, _all(values, _DATE_KEYS))), None),
+        "date": next(filter(None, map(coerce_date, _all(values, _DATE_KEYS))), None)
+        or json_ld_date(tree),
         "tags": coerce_tags(values.get("article:tag"), values.get("keywords")),
         "description": coerce_text(_pick(values, _DESCRIPTION_KEYS), 2_000),
         "url": coerce_text(url, 2_000),
     }
-
-
-def _without_site_name(title: str, site_name: str) -> str:
-    """ "Post title | Site" -> "Post title", when the tail is the site's name (or short)."""
-    for separator in (" | ", " – ", " — ", " - ", " :: ", " · "):
-        head, found, tail = title.rpartition(separator)
-        if not found or len(head) < 10:
-            continue
-        if tail.casefold() == site_name.casefold() or (separator == " | " and len(tail) <= 30):
-            return head.strip()
-    return title
 
 
 def _all(values: dict[str, list[str]], keys: tuple[str, ...]) -> list[str]:
@@ -128,49 +132,32 @@ def _first_heading(tree: lxml_html.HtmlElement) -> str:
     return coerce_text(heading.text_content()) if heading is not None else ""
 
 
-def _extract(tree: lxml_html.HtmlElement, text: str) -> tuple[Block, ...]:
-    """The main text as blocks: trafilatura's Markdown, else the page's visible text."""
-    import trafilatura  # slow to import; only pages need it
-
-    try:
-        markdown = trafilatura.extract(
-            tree,
-            output_format="markdown",
-            include_formatting=True,
-            include_links=True,
-            include_images=True,
-            include_tables=True,
-            include_comments=False,
-        )
-    except Exception:  # trafilatura has many internal failure modes; fall back to plain text
-        markdown = None
-    if markdown and markdown.strip():
-        source = _unindent_outside_fences(markdown)
-        return tuple(block for chunk in iter_markdown_blocks(source) for block in chunk)
-    return tuple(block for chunk in text_blocks(_visible_text(text)) for block in chunk)
+_LD_DATE_KEYS = ("datePublished", "dateCreated", "uploadDate", "dateModified")
 
 
-def _unindent_outside_fences(markdown: str) -> str:
-    """Deep indents outside fences are the page source's layout, not Markdown code blocks."""
-    lines = markdown.split("\n")
-    fenced = False
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced and line[:4].isspace():
-            lines[index] = line.lstrip()
-    return "\n".join(lines)
+def json_ld_date(tree: lxml_html.HtmlElement) -> dt.datetime | None:
+    """The publication date a page states in its JSON-LD (schema.org), if any."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text[:200_000])
+        except ValueError:
+            continue
+        for item in _ld_items(data, depth=0):
+            for key in _LD_DATE_KEYS:
+                date = coerce_date(item.get(key)) if isinstance(item.get(key), str) else None
+                if date is not None:
+                    return date
+    return None
 
 
-def _visible_text(text: str) -> str:
-    """The body's text without scripts, styles and navigation, one line per source line."""
-    tree = _parse(text)  # again: trafilatura may have pruned the first tree
-    if tree is None:
-        return ""
-    body = tree.find(".//body")
-    root = body if body is not None else tree
-    for element in list(root.iter(*_DROP)):
-        parent = element.getparent()
-        if parent is not None:
-            element.drop_tree()
-    return "\n".join(line.strip() for line in root.text_content().split("\n"))
+def _ld_items(data: object, depth: int) -> Iterator[dict]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for entry in data[:50]:
+            yield from _ld_items(entry, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        yield from _ld_items(data.get("@graph"), depth + 1)
