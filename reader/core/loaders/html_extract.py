@@ -15,6 +15,7 @@ drop headings that look like navigation), and reference markers keep a space on 
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from configparser import ConfigParser
@@ -25,12 +26,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from reader.core.loaders.html_blocks import element_blocks
-from reader.core.models import Block
+from reader.core.models import Block, BlockKind
 
 SHINGLE = 8
 """Words per shingle: long enough that boilerplate and article rarely share one."""
-GOOD_COVERAGE = 0.9
-"""trafilatura is kept when it covers this share of the main text."""
+GOOD_COVERAGE = 0.95
+"""trafilatura is kept when it covers this share of the main text (the acceptance bar is 90%:
+the margin is for the reference's own noise)."""
 SHORT_PAGE = 300
 """A page with no more words than this, menus and footers left out, is read whole."""
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -91,7 +93,9 @@ def extract(tree: lxml_html.HtmlElement) -> Extraction:
     if _words(page) <= SHORT_PAGE and coverage(page, reference) >= GOOD_COVERAGE:
         return Extraction(page, "page text", coverage(page, reference))  # all article
     first = coverage(candidates.get("trafilatura", ()), reference)
-    if "trafilatura" in candidates and first >= GOOD_COVERAGE:
+    sections = max((_headings(candidates[n]) for n in _INDEPENDENT if n in candidates), default=0)
+    keeps_sections = _headings(candidates.get("trafilatura", ())) >= sections - 1
+    if "trafilatura" in candidates and first >= GOOD_COVERAGE and keeps_sections:
         return Extraction(candidates["trafilatura"], "trafilatura", first)
     _add(candidates, "trafilatura (recall)", _trafilatura(tree, recall=True))
     if not candidates:
@@ -100,12 +104,18 @@ def extract(tree: lxml_html.HtmlElement) -> Extraction:
         name = next(iter(candidates))
         return Extraction(candidates[name], name, 1.0)
     scores = {name: coverage(blocks, reference) for name, blocks in candidates.items()}
+    for name, blocks in candidates.items():
+        if _headings(blocks) < sections - 1:
+            scores[name] -= 0.1  # it lost the page's sections: a reading that keeps them wins
     # The first of these within a few points of the best wins: trafilatura leaves the most
     # boilerplate out, readability next; the main element is taken as the page marks it.
     best_score = max(scores.values())
     best = next(name for name in _PREFERENCE if scores.get(name, -1.0) >= best_score - 0.03)
-    note = f"trafilatura kept {first:.0%} of the main text, {best} {scores[best]:.0%}"
-    return Extraction(candidates[best], best, scores[best], "" if best == "trafilatura" else note)
+    kept = coverage(candidates[best], reference)
+    note = f"trafilatura kept {first:.0%} of the main text, {best} {kept:.0%}"
+    if first >= GOOD_COVERAGE:
+        note = f"trafilatura lost the headings ({sections} in the page), {best} keeps them"
+    return Extraction(candidates[best], best, kept, "" if best == "trafilatura" else note)
 
 
 _PREFERENCE = ("trafilatura", "trafilatura (recall)", "readability", "main element")
@@ -147,10 +157,17 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
 def _reference(candidates: dict[str, tuple[Block, ...]]) -> set[int]:
     """The main text: readability's, with the `<main>` element's when the page has one."""
     reference: set[int] = set()
-    for name in ("readability", "main element"):
+    for name in _INDEPENDENT:
         if name in candidates:
             reference |= block_shingles(candidates[name])
     return reference
+
+
+_INDEPENDENT = ("readability", "main element")
+
+
+def _headings(blocks: tuple[Block, ...]) -> int:
+    return sum(1 for block in blocks if block.kind is BlockKind.HEADING)
 
 
 def _words(blocks: tuple[Block, ...]) -> int:
@@ -159,6 +176,8 @@ def _words(blocks: tuple[Block, ...]) -> int:
 
 def _trafilatura(tree: lxml_html.HtmlElement, *, recall: bool) -> tuple[Block, ...]:
     import trafilatura  # slow to import; only pages need it
+
+    _quiet("trafilatura")
 
     try:
         document = trafilatura.bare_extraction(
@@ -179,6 +198,13 @@ def _trafilatura(tree: lxml_html.HtmlElement, *, recall: bool) -> tuple[Block, .
 
 
 @cache
+def _quiet(name: str) -> None:
+    """A library's warnings about a page's markup are not the user's business, and on the
+    reading pane's thread they would be written over the screen."""
+    logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@cache
 def _trafilatura_config() -> ConfigParser:
     """trafilatura's defaults, except that a short article is kept as extracted: below 250
     characters it would otherwise fall back to the page's text flattened into one paragraph
@@ -194,6 +220,8 @@ def _trafilatura_config() -> ConfigParser:
 def _readability(tree: lxml_html.HtmlElement) -> tuple[Block, ...]:
     try:
         from readability import Document as Readability
+
+        _quiet("readability")
 
         summary = Readability(_copy(tree)).summary(html_partial=True)
         return element_blocks(lxml_html.fragment_fromstring(summary, create_parent="div"))
