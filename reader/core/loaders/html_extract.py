@@ -89,8 +89,10 @@ def extract(tree: lxml_html.HtmlElement) -> Extraction:
     if main_element is not None:
         _add(candidates, "main element", element_blocks(_without_boilerplate(main_element)))
     reference = _reference(candidates)
-    page = _page_text(tree)
-    if _words(page) <= SHORT_PAGE and coverage(page, reference) >= GOOD_COVERAGE:
+    body = tree.find(".//body")
+    small = len((body if body is not None else tree).text_content().split()) <= 2 * SHORT_PAGE
+    page = _page_text(tree) if small or not candidates else ()
+    if small and _words(page) <= SHORT_PAGE and coverage(page, reference) >= GOOD_COVERAGE:
         return Extraction(page, "page text", coverage(page, reference))  # all article
     first = coverage(candidates.get("trafilatura", ()), reference)
     sections = max((_headings(candidates[n]) for n in _INDEPENDENT if n in candidates), default=0)
@@ -126,37 +128,46 @@ def _add(candidates: dict[str, tuple[Block, ...]], name: str, blocks: tuple[Bloc
         candidates[name] = blocks
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[int]:
-    """Hashes of every run of `size` words (casefolded, NFKC), the unit coverage is counted in."""
+def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
+    """Every run of `size` words (casefolded, NFKC), the unit coverage is counted in."""
     words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     if len(words) < size:
-        return {hash(tuple(words))} if words else set()
-    return {hash(tuple(words[i : i + size])) for i in range(len(words) - size + 1)}
+        return {tuple(words)} if words else set()
+    return set(zip(*(words[offset:] for offset in range(size)), strict=False))
 
 
-def coverage(blocks: tuple[Block, ...], reference: set[int]) -> float:
+def coverage(blocks: tuple[Block, ...], reference: set[tuple[str, ...]]) -> float:
     """Share of `reference` shingles found in the blocks' text."""
     if not reference:
         return 1.0
     return len(reference & block_shingles(blocks)) / len(reference)
 
 
-def block_shingles(blocks: tuple[Block, ...]) -> set[int]:
+def block_shingles(blocks: tuple[Block, ...]) -> set[tuple[str, ...]]:
     """The shingles of each block on its own: two extractions that order or interleave blocks
     differently (one keeps a list between two paragraphs) still share every block's."""
-    found: set[int] = set()
-    for block in blocks:
-        found |= shingles(block.text)
-    return found
+    found = _SHINGLES.get(id(blocks))
+    if found is None or found[0] is not blocks:
+        shingled: set[tuple[str, ...]] = set()
+        for block in blocks:
+            shingled |= shingles(block.text)
+        found = _SHINGLES[id(blocks)] = (blocks, shingled)
+        if len(_SHINGLES) > 8:
+            _SHINGLES.pop(next(iter(_SHINGLES)))
+    return found[1]
+
+
+_SHINGLES: dict[int, tuple[tuple[Block, ...], set[tuple[str, ...]]]] = {}
+"""The last few candidates' shingles: each is compared more than once."""
 
 
 def blocks_text(blocks: tuple[Block, ...]) -> str:
     return "\n\n".join(block.text for block in blocks)
 
 
-def _reference(candidates: dict[str, tuple[Block, ...]]) -> set[int]:
+def _reference(candidates: dict[str, tuple[Block, ...]]) -> set[tuple[str, ...]]:
     """The main text: readability's, with the `<main>` element's when the page has one."""
-    reference: set[int] = set()
+    reference: set[tuple[str, ...]] = set()
     for name in _INDEPENDENT:
         if name in candidates:
             reference |= block_shingles(candidates[name])
