@@ -27,11 +27,13 @@ from reader.core.walk import Found, walk, walk_found
 
 __all__ = ["ArticleChanges", "scan", "walk"]
 
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 """Bumped whenever the loaders read files differently (titles, dates, text): a library scanned
 by an older version is read again once, as if every file had changed, so what the list and the
 search show never depends on when a file was first seen. 2: entities decoded in titles, dates
-from paths, a Markdown heading titles only an article it opens."""
+from paths, a Markdown heading titles only an article it opens. 3: saved pages read with
+their structure and a coverage fallback, ranked page titles, Markdown dialects, fixed-column
+plain text."""
 LOADER_VERSION_SETTING = "loader_version"
 POOL_THRESHOLD = 50
 """Fewer files than this are parsed in-process: starting a pool costs more than it saves."""
