@@ -3,7 +3,8 @@
 The list must stay instant at 100,000 articles, so the expensive work is done once per row and
 once per sort order, never per keystroke:
 
-- each row gets a casefolded, accent-stripped *haystack* (title, author, tags) when it arrives,
+- each row gets a folded *haystack* (title, author, tags: `reader.core.fold`, the fold search
+  and find-in-article use too) when it arrives,
   so type-to-filter is one pass of substring checks, and a query that extends the previous one
   only re-checks the rows that already matched;
 - each sort order is computed the first time it is asked for and then kept, updated in place by
@@ -20,7 +21,6 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,6 +28,7 @@ from operator import attrgetter
 from typing import Any, overload
 
 from reader.core.filter_scan import FirstMatches, OrderText, first_matches
+from reader.core.fold import fold
 from reader.core.models import ArticleSummary
 
 BULK_RESORT = 2_000
@@ -36,9 +37,6 @@ BULK_RESORT = 2_000
 _DIGITS = re.compile(r"\d+")
 _NUMBER_WIDTH = 20
 _JOIN = "\0"  # joins many strings for one C-level pass; fold and the digit pattern keep it
-# Combining diacritics (Latin, Greek, Cyrillic and their extensions): stripped after NFKD so that
-# "cafe" finds "Café". One C-level substitution instead of a Python test per character.
-_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _FIELD_SEPARATOR = "\n"  # query words never contain whitespace, so no match spans two fields
 _EPOCH = dt.datetime(1970, 1, 1)
 _EPOCH_UTC = _EPOCH.replace(tzinfo=dt.UTC)
@@ -54,18 +52,11 @@ class SortKey(StrEnum):
     DATE = "date"
     """Newest first; undated articles last."""
     TITLE = "title"
-    """Casefolded, accent-free, natural ("Part 2" before "Part 10")."""
+    """Folded (`fold`: case, accents), natural ("Part 2" before "Part 10")."""
     RECENT = "recent"
     """Most recently read first; never-read articles last, newest first."""
     PATH = "path"
     """File path, natural order, so folders stay together."""
-
-
-def fold(text: str) -> str:
-    """Text for matching: compatibility-decomposed, casefolded, without combining accents."""
-    if text.isascii():
-        return text.casefold()
-    return _DIACRITICS.sub("", unicodedata.normalize("NFKD", text).casefold())
 
 
 _fold_repeated = functools.lru_cache(maxsize=8_192)(fold)

@@ -16,10 +16,12 @@ import tantivy
 from reader.core.models import ArticleSummary
 from reader.core.search import analysis
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the schema or the analysis changes: an index of another version is rebuilt.
 
-2: `within`, so that a search covers only the libraries that are open."""
+2: `within`, so that a search covers only the libraries that are open.
+3: text folded by `reader.core.fold` before tantivy's filters (Arabic and Hebrew marks,
+   compatibility forms), as the list filter and find-in-article fold it."""
 
 ARTICLE = "article"
 NOTE = "note"
@@ -47,7 +49,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("within", tokenizer_name="raw", index_option="basic")
     builder.add_date_field("date", stored=True, indexed=True, fast=True)
     builder.add_bytes_field("path", stored=True)  # os.fsencode: any file name survives
-    # Stored as given (the indexed title and body have spaces between CJK characters).
+    # Stored as given (the indexed title and body are folded, with spaces between CJK
+    # characters).
     builder.add_bytes_field("shown_title", stored=True)
     builder.add_bytes_field("text", stored=True)  # for snippets
     return builder.build()
@@ -82,7 +85,7 @@ def _document(
     doc.add_text("key", key)
     doc.add_integer("id", article_id)
     doc.add_text("kind", kind)
-    body = analysis.spaced(text)
+    body = analysis.prepared(text)
     doc.add_text("body", body)
     doc.add_text("words", body)
     doc.add_bytes("text", _utf8(text))
@@ -92,12 +95,12 @@ def _document(
 
 
 def _add_summary(doc: tantivy.Document, summary: ArticleSummary) -> None:
-    title = analysis.spaced(summary.title)
+    title = analysis.prepared(summary.title)
     doc.add_text("title", title)
     doc.add_bytes("shown_title", _utf8(summary.title))
     doc.add_text("words", title)
     if summary.author:
-        doc.add_text("author", analysis.spaced(summary.author))
+        doc.add_text("author", analysis.prepared(summary.author))
     for tag in summary.tags:
         if tag:
             doc.add_text("tag", tag)

@@ -1,21 +1,23 @@
 """Where a query's words are in a text: for highlights, snippets, and n/N jumps.
 
 The reading view highlights hits in the rendered text, so they are found here, in Python,
-with the index's own rules: case and accents folded, a word matching its stemmed forms
-(`killers` also lights up "killer"), CJK words as runs of their characters. Each term becomes
-a regular expression that finds candidates cheaply (the letters of the stem, any accent, any
-case), and every candidate is checked with the index's analyzer, so a hit here is a word the
-index matched.
+with the index's own rules: the text folded as the index folds it (`reader.core.fold`: case,
+accents and other marks, compatibility forms), a word matching its stemmed forms (`killers`
+also lights up "killer"), CJK words as runs of their characters. Each term becomes a regular
+expression over the folded text that finds candidates cheaply (the letters of the stem), and
+every candidate is checked with the index's analyzer, so a hit here is a word the index
+matched. A hit's span is then moved back onto the original text, whole: `المكونات` lights up
+all of `المكوّنات`, shadda included, and `strasse` all of `Straße`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
+from reader.core.fold import FoldedText
 from reader.core.search import analysis
 from reader.core.search.query import Term, TermKind, parse
 
@@ -29,43 +31,8 @@ class of exactly the CJK ranges would be exact, but costs 3 ms to compile on eve
 _SEPARATOR = r"[\W_]+"
 _CJK_SEPARATOR = r"[\W_]*"
 _OVERLAP = 400
-_LATIN = [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]
 
 Span = tuple[int, int]
-
-
-@cache
-def _variants() -> dict[str, str]:
-    """ASCII letter → every Latin letter that folds to it (é, È, ø … for e, o)."""
-    groups: dict[str, list[str]] = {}
-    for code in _LATIN:
-        char = chr(code)
-        folded = analysis.fold_of(char)
-        if len(folded) == 1 and folded.isascii() and folded.isalpha():
-            groups.setdefault(folded, []).append(char)
-    return {letter: "".join(chars) for letter, chars in groups.items()}
-
-
-def _char_class(char: str, *, case_sensitive: bool = False) -> str:
-    """A regex for `char` with any accent and, unless case_sensitive, any case.
-
-    Cases are spelled out rather than left to re.IGNORECASE: a pattern that starts with a
-    plain character set lets `re` skip ahead to candidates instead of trying every position.
-    """
-    base = unicodedata.normalize("NFKD", char)[:1] if char.isalpha() else char
-    letter = base.lower()
-    if letter.isascii() and letter.isalpha():
-        options = letter + letter.upper() + _variants().get(letter, "")
-    else:
-        options = char + char.lower() + char.upper()
-    if case_sensitive:
-        options = "".join(c for c in options if c.isupper() == char.isupper()) or char
-    options = "".join(dict.fromkeys(options))
-    return re.escape(options) if len(options) == 1 else f"[{re.escape(options)}]"
-
-
-def _literal(text: str) -> str:
-    return "".join(_char_class(char) for char in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +46,7 @@ class _Token:
 
     @property
     def anchor(self) -> str:
-        """What every word this token accepts starts with, once case and accents are folded."""
+        """What every word this token accepts starts with, in the folded text."""
         if self.kind == "cjk":
             return self.text
         anchor = _anchor(self.text) if self.kind == "stem" else self.text
@@ -94,7 +61,7 @@ class _Token:
             return re.escape(self.text)
         anchor = self.anchor
         boundary = _BOUNDARY if starts else ""
-        return f"({_char_class(anchor[0])}{boundary}{_literal(anchor[1:])}{_WORD}*)"
+        return f"({re.escape(anchor[0])}{boundary}{re.escape(anchor[1:])}{_WORD}*)"
 
     def accepts(self, word: str) -> bool:
         if self.kind == "stem":
@@ -169,23 +136,19 @@ class _Pattern:
         self.checked = [token for token in tokens if token.kind != "cjk"]
         self.word_start = tokens[0].kind != "cjk"
         self.word_end = tokens[-1].kind != "cjk"
-        anchor = tokens[0].anchor
-        self.literal = anchor if anchor.isascii() else None
-        """In an ASCII text, every hit starts with this, lowercased: `str.find` skips to it
-        several times faster than the regex can."""
+        self.literal = tokens[0].anchor
+        """Every hit starts with this in the folded text: `str.find` skips to it several
+        times faster than the regex can."""
 
-    def finditer(
-        self, text: str, start: int = 0, end: int | None = None, lowered: str | None = None
-    ) -> Iterator[Span]:
-        """Hits in `text[start:end]`; `lowered`: `text.lower()` if `text` is ASCII."""
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+        """Hits in `text[start:end]`, a folded text (`FoldedText.text`)."""
         end = len(text) if end is None else end
         search = self.regex.search
-        literal = self.literal if lowered is not None else None
+        literal = self.literal
         while True:
-            if literal is not None:
-                start = lowered.find(literal, start, end)  # type: ignore[union-attr]
-                if start < 0:
-                    return
+            start = text.find(literal, start, end)
+            if start < 0:
+                return
             match = search(text, start, end)
             if match is None:
                 return
@@ -238,37 +201,50 @@ class Matcher:
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
         """Every hit in `text[start:end]`, in order; overlapping hits are merged."""
-        lowered = _lowered(text)
-        found = [span for p in self._patterns for span in p.finditer(text, start, end, lowered)]
+        if not self._patterns:
+            return []
+        folded = _folded(text)
+        begin = folded.folded(start)
+        finish = len(folded.text) if end is None else folded.folded(end)
+        found = [
+            folded.original(*span)
+            for pattern in self._patterns
+            for span in pattern.finditer(folded.text, begin, finish)
+        ]
         if len(found) > 1:
             found.sort()
             return _merge(found)
         return found
 
     def first(self, text: str) -> Span | None:
-        """The earliest hit, or None. Cheap when a hit comes early in a long text: it looks
-        in growing windows, and past the first hit found no pattern looks further."""
-        start, size = 0, 4096
-        lowered = _lowered(text)
-        while start < len(text):
+        """The earliest hit, or None. Cheap when a hit comes early in a long text: it folds
+        and looks in growing windows, and past the first hit found no pattern looks further."""
+        start, size = 0, 1024
+        while self._patterns and start < len(text):
             end = min(len(text), start + size)
+            limit = min(len(text), end + 2 * _OVERLAP)  # twice: marks fold to nothing
+            whole = limit == len(text)
+            # Folding is character by character, so the fold of a prefix is a prefix of the
+            # fold: the window's offsets are the whole text's.
+            folded = _folded(text) if whole else FoldedText(text[:limit])
+            begin, finish, last = folded.folded(start), folded.folded(end), len(folded.text)
             best: Span | None = None
             for pattern in self._patterns:
-                stop = end if best is None else best[0] + 1
-                reach = min(len(text), stop + _OVERLAP)  # a phrase may run past the window
-                span = next(pattern.finditer(text, start, reach, lowered), None)
-                if span and span[0] < stop and (span[1] < reach or reach == len(text)):
+                stop = finish if best is None else best[0] + 1
+                reach = min(last, stop + _OVERLAP)  # a phrase may run past the window
+                span = next(pattern.finditer(folded.text, begin, reach), None)
+                if span and span[0] < stop and (span[1] < reach or (whole and reach == last)):
                     best = span
             if best is not None:
-                return best
+                return folded.original(*best)
             start, size = end, size * 4
         return None
 
 
-def _lowered(text: str) -> str | None:
-    """`text.lower()` for the `str.find` shortcut: only an ASCII text keeps its offsets (and
-    has no accented letters the regex would also match)."""
-    return text.lower() if text.isascii() else None
+@lru_cache(maxsize=8)
+def _folded(text: str, *, keep_case: bool = False) -> FoldedText:
+    """The open article is searched again at every keystroke: fold it once."""
+    return FoldedText(text, keep_case=keep_case)
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -294,7 +270,8 @@ def find_hits(query: str, text: str, *, typing: bool = False) -> list[Span]:
 
 
 def find_in_text(needle: str, text: str) -> list[Span]:
-    """Find-in-article: `needle` literally, accents ignored, case ignored unless it has capitals.
+    """Find-in-article: `needle` literally, folded as `reader.core.fold` folds (accents and
+    other marks ignored), case ignored unless it has capitals.
 
     Runs of whitespace in `needle` match any run of whitespace (a phrase across a line break).
     """
@@ -302,11 +279,14 @@ def find_in_text(needle: str, text: str) -> list[Span]:
     if not needle:
         return []
     case_sensitive = any(char.isupper() for char in needle)
-    parts: list[str] = []
-    for char in needle:
-        if char.isspace():
-            if parts and parts[-1] != r"\s+":
-                parts.append(r"\s+")
-        else:
-            parts.append(_char_class(char, case_sensitive=case_sensitive))
-    return [match.span() for match in re.finditer("".join(parts), text)]
+    words = FoldedText(needle, keep_case=case_sensitive).text.split()
+    if not words:
+        return []
+    folded = _folded(text, keep_case=case_sensitive)
+    pattern = r"\s+".join(map(re.escape, words))
+    spans: list[Span] = []
+    for match in re.finditer(pattern, folded.text):
+        span = folded.original(*match.span())
+        if not spans or span[0] >= spans[-1][1]:  # "s" twice in the "ss" of "ß": one hit
+            spans.append(span)
+    return spans

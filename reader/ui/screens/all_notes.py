@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.core.fold import fold
 from reader.core.notes import ArticleNotes, NotesError, NotesStore
 from reader.core.sanitize import safe_text
 from reader.ui.widgets.notes_panel import highlight_prompt
@@ -89,7 +90,7 @@ class AllNotesScreen(ModalScreen[NotesTarget | None]):
             options.action_first()
 
     def _show(self, query: str) -> None:
-        words = query.casefold().split()
+        words = fold(query).split()
         options = self.query_one("#all-notes-list", OptionList)
         options.clear_options()
         shown = 0
@@ -119,7 +120,7 @@ class AllNotesScreen(ModalScreen[NotesTarget | None]):
 
 
 def _matches(words: list[str], *texts: str) -> bool:
-    haystack = "\n".join(texts).casefold()
+    haystack = fold("\n".join(texts))
     return all(word in haystack for word in words)
 
 
