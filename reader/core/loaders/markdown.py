@@ -11,6 +11,11 @@ from pathlib import Path
 
 from reader.core.loaders.frontmatter import split_front_matter
 from reader.core.loaders.markdown_doc import iter_markdown_blocks
+from reader.core.loaders.markdown_inline import (
+    is_esm,
+    without_heading_attributes,
+    without_mdx_comments,
+)
 from reader.core.loaders.markdown_words import markdown_words
 from reader.core.loaders.metadata import (
     clean_text,
@@ -84,11 +89,16 @@ def title_heading(source: str) -> str:
 
 def iter_headings(source: str) -> Iterator[tuple[int, str, int]]:
     """(level, plain text, index among non-blank lines) of ATX and setext headings outside
-    code fences, in the first `_SCAN_LINES` lines."""
+    code fences, in the first `_SCAN_LINES` lines. MDX `import`/`export` statements show
+    nothing, so their lines are not counted."""
     fence = ""
     previous = ""
     content_lines = -1
+    esm = False
     for line in itertools.islice(source.split("\n", _SCAN_LINES), _SCAN_LINES):
+        esm = bool(line.strip()) and (esm or (not fence and not previous.strip() and is_esm(line)))
+        if esm:
+            continue
         content_lines += bool(line.strip())
         marker = _FENCE.match(line)
         if fence:
@@ -133,20 +143,9 @@ def atx_text(line: str) -> str | None:
 
 def plain_inline(markdown: str) -> str:
     """Inline Markdown reduced to its words: links and images to their text, marks dropped."""
-    text = _IMAGE_OR_LINK.sub(r"\1", markdown)
-    text = _MARKS.sub("", _without_heading_id(_TAG.sub("", text)))
+    text = _IMAGE_OR_LINK.sub(r"\1", without_mdx_comments(markdown))
+    text = _MARKS.sub("", without_heading_attributes(_TAG.sub("", text)))
     return clean_text(html.unescape(text.replace("\\", "")))
-
-
-def _without_heading_id(text: str) -> str:
-    """`text` without a trailing heading id ("Title {#title}"), found without a regex: an
-    expression for it would rescan to the end from each of a run of "{#"."""
-    stripped = text.rstrip()
-    if not stripped.endswith("}"):
-        return text
-    close = len(stripped) - 1
-    start = stripped.find("{#", stripped.rfind("}", 0, close) + 1, close)
-    return text if start < 0 else stripped[:start].rstrip()
 
 
 def _first(fields: Mapping[str, object], keys: tuple[str, ...]) -> object:
