@@ -5,6 +5,11 @@ reading view lays out the first screenful at once and the rest in a worker, batc
 with `layout_blocks`. Every character drawn passes through `safe_line` (one char in, one char
 out), so an offset into `Document.text` maps to a cell exactly and article text is never
 markup or a terminal command. Text is built into `Segment`s directly, never parsed.
+
+Prose wraps at words (CJK between characters, with kinsoku); code and preformatted text wrap
+only between tokens, behind a `↪` (`code_wrap`); callouts are boxes (`callout_layout`); a
+paragraph with right-to-left letters is drawn in visual order, right-aligned when it runs right
+to left (`bidi_lines`). ASCII text never reaches the CJK or bidi code.
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ from rich.style import Style
 
 from reader.core.models import BLOCK_SEPARATOR, ArticleMeta, Block, BlockKind, reading_minutes
 from reader.core.sanitize import inert, safe_line
+from reader.ui.bidi_lines import has_rtl, is_rtl_paragraph, paragraph_levels, visual, visual_line
+from reader.ui.callout_layout import callout_kind, layout_callout
+from reader.ui.code_wrap import CONTINUATION, wrap_code
 from reader.ui.laid_line import (
     BLANK,
     LaidLine,
     StyleMap,
+    StyleRuns,
     TextRun,
     fold,
     safe_body,
@@ -61,6 +70,15 @@ DEFAULT_STYLES: dict[str, Style] = {
     "quote-bar": Style(color="bright_black"),
     "list-marker": Style(color="cyan"),
     "code-block": Style(bgcolor="grey15"),
+    "preformatted": Style(),
+    "wrap-mark": Style(dim=True),
+    "term": Style(bold=True),
+    "callout-note": Style(color="bright_blue"),
+    "callout-tip": Style(color="green"),
+    "callout-important": Style(color="magenta"),
+    "callout-warning": Style(color="yellow"),
+    "callout-caution": Style(color="red"),
+    "callout-title": Style(bold=True),
     "table-border": Style(color="bright_black"),
     "table-header": Style(bold=True),
     "image": Style(dim=True),
@@ -89,8 +107,14 @@ DEFAULT_STYLES: dict[str, Style] = {
 """Styles used when the caller gives none; the app maps its theme onto these names."""
 
 CODE_INDENT = 2
+DEFINITION_INDENT = 4
 MAX_INDENT_SHARE = 2
 """Prefixes (list indent, quote bars) never take more than 1/this of the width."""
+_TIGHT = {
+    (BlockKind.TERM, BlockKind.TERM),
+    (BlockKind.TERM, BlockKind.DEFINITION),
+}
+"""Pairs of consecutive blocks with no blank line between: a term and its definition."""
 
 
 def style_of(styles: StyleMap, name: str) -> Style:
@@ -104,6 +128,7 @@ def layout_blocks(
     *,
     first_offset: int = 0,
     leading_blank: bool = False,
+    previous: Block | None = None,
 ) -> list[LaidLine]:
     """Lines for a batch of consecutive blocks, one blank line between blocks.
 
@@ -113,11 +138,14 @@ def layout_blocks(
         styles: Style names to rich styles.
         first_offset: Offset of `blocks[0]` in `Document.text`.
         leading_blank: Start with a blank line (the batch follows earlier lines).
+        previous: The block before `blocks[0]`, if any: a definition right after its term
+            has no blank line before it, in a batch or not.
     """
     lines: list[LaidLine] = []
     offset = first_offset
     for index, block in enumerate(blocks):
-        if index or leading_blank:
+        before = blocks[index - 1] if index else previous
+        if (index or leading_blank) and (before is None or (before.kind, block.kind) not in _TIGHT):
             lines.append(BLANK)
         lines.extend(layout_block(block, offset, width, styles))
         offset += len(block.text) + len(BLOCK_SEPARATOR)
@@ -130,20 +158,36 @@ def layout_block(block: Block, offset: int, width: int, styles: StyleMap) -> lis
     kind = block.kind
     if kind is BlockKind.CODE:
         return _code(block, offset, width, styles)
+    if kind is BlockKind.PREFORMATTED:
+        return _preformatted(block, offset, width, styles)
+    if kind is BlockKind.CALLOUT:
+        room = width // MAX_INDENT_SHARE
+        indent = min(block.level, max(0, (room - 8) // 2)) * 2
+        look = callout_kind(block.language)
+        border = style_of(styles, f"callout-{look}")
+        title = border + style_of(styles, "callout-title")
+        return layout_callout(block, offset, width, styles, indent, (border, title))
     if kind is BlockKind.TABLE and block.text:
         return layout_table(block, offset, width, styles)
     if kind is BlockKind.RULE and not block.text.strip():
         return [_rule("─", width, style_of(styles, "rule"))]
-    first, rest, cells = _prefixes(block, width, styles)
     base = style_of(styles, _base_style(block))
-    lines = _flow(block, offset, width, base, styles, (first, rest, cells))
+    lines = _flow(block, offset, width, base, styles)
     if kind is BlockKind.HEADING and block.level <= 2:
         ruler = "━" if block.level <= 1 else "─"
-        span = width if block.level <= 1 else max(line.cell_length for line in lines)
-        lines.append(_rule(ruler, span, style_of(styles, "heading-rule")))
+        span = width if block.level <= 1 else max(_text_span(line) for line in lines)
+        rule = _rule(ruler, span, style_of(styles, "heading-rule"))
+        if lines[0].rtl and span < width:  # under right-aligned text
+            rule = LaidLine((Segment(" " * (width - span)), *rule.segments), width)
+        lines.append(rule)
     elif kind is BlockKind.IMAGE and block.marker:
         lines.extend(_image_target(lines, block.marker, width, style_of(styles, "image")))
     return lines
+
+
+def _text_span(line: LaidLine) -> int:
+    """Cells from the line's first drawn text (or its start) to its end."""
+    return line.cell_length - (line.runs[0].column if line.rtl and line.runs else 0)
 
 
 def _base_style(block: Block) -> str:
@@ -154,6 +198,7 @@ def _base_style(block: Block) -> str:
         BlockKind.QUOTE: "quote",
         BlockKind.IMAGE: "image",
         BlockKind.FOOTNOTE: "footnote",
+        BlockKind.TERM: "term",
     }.get(block.kind, "body")
 
 
@@ -161,38 +206,45 @@ Prefix = tuple[tuple[Segment, ...], tuple[Segment, ...], int]
 """Decoration before the first line, before later lines, and its width in cells."""
 
 
-def _prefixes(block: Block, width: int, styles: StyleMap) -> Prefix:
-    """List markers with a hanging indent, quote bars by level, footnote labels, image icon."""
+def _prefixes(block: Block, width: int, styles: StyleMap, *, rtl: bool = False) -> Prefix:
+    """List markers with a hanging indent, quote bars by level, footnote labels, image icon,
+    definition indent. With `rtl` the same decoration mirrored, to stand right of the text."""
     room = width // MAX_INDENT_SHARE
     kind = block.kind
     if kind is BlockKind.LIST_ITEM:
-        marker = safe_line(inert(block.marker or "•", limit=8)) + " "
+        marker = safe_line(inert(block.marker or "•", limit=8))
+        marker = f" {visual(marker)}" if rtl else f"{marker} "
         indent = "  " * min(block.level, max(0, (room - text_cells(marker)) // 2))
         cells = len(indent) + text_cells(marker)
-        first = (Segment(indent), Segment(marker, style_of(styles, "list-marker")))
+        mark = Segment(marker, style_of(styles, "list-marker"))
+        first = (mark, Segment(indent)) if rtl else (Segment(indent), mark)
         return first, (Segment(" " * cells),), cells
     if kind is BlockKind.QUOTE:
-        bars = "▌ " * min(block.level + 1, max(1, room // 2))
+        bars = (" ▐" if rtl else "▌ ") * min(block.level + 1, max(1, room // 2))
         segments = (Segment(bars, style_of(styles, "quote-bar")),)
         return segments, segments, len(bars)
     if kind is BlockKind.FOOTNOTE and block.marker:
-        label = f"[{safe_line(inert(block.marker, limit=16))}] "
+        label = f"[{safe_line(inert(block.marker, limit=16))}]"
+        label = f" {visual(label)}" if rtl else f"{label} "
         cells = text_cells(label)
         first = (Segment(label, style_of(styles, "footnote-label")),)
         return first, (Segment(" " * cells),), cells
     if kind is BlockKind.IMAGE:
-        icon = "🖼 "
+        icon = " 🖼" if rtl else "🖼 "
         return (Segment(icon, style_of(styles, "image")),), (Segment("   "),), text_cells(icon)
+    if kind is BlockKind.DEFINITION:
+        indent = (Segment(" " * DEFINITION_INDENT),)
+        return indent, indent, DEFINITION_INDENT
     return (), (), 0
 
 
-def _flow(
-    block: Block, offset: int, width: int, base: Style, styles: StyleMap, prefix: Prefix
-) -> list[LaidLine]:
+def _flow(block: Block, offset: int, width: int, base: Style, styles: StyleMap) -> list[LaidLine]:
     """Word-wrapped text; newlines inside the block are hard breaks."""
-    first, rest, cells = prefix
     safe = safe_body(block.text)
     runs = style_runs(len(safe), block.spans, base, styles)
+    if has_rtl(safe):
+        return _flow_bidi(block, safe, runs, offset, width, styles)
+    first, rest, cells = _prefixes(block, width, styles)
     lines: list[LaidLine] = []
     start = 0
     for hard in block.text.split("\n"):
@@ -200,6 +252,45 @@ def _flow(
         for a, b in wrap(safe[start:end], width - cells):
             line_prefix = rest if lines else first
             lines.append(text_line(line_prefix, cells, safe, (start + a, start + b), offset, runs))
+        start = end + 1
+    return lines
+
+
+def _flow_bidi(
+    block: Block, safe: str, runs: StyleRuns, offset: int, width: int, styles: StyleMap
+) -> list[LaidLine]:
+    """`_flow` for text with right-to-left characters: wrapped in logical order, each line
+    drawn in visual order; a right-to-left paragraph is right-aligned, its decoration (list
+    marker, quote bars) on the right."""
+    rtl = is_rtl_paragraph(safe)
+    levels = paragraph_levels(safe, rtl)
+    first, rest, cells = _prefixes(block, width, styles, rtl=rtl)
+    lines: list[LaidLine] = []
+    start = 0
+    for hard in safe.split("\n"):
+        end = start + len(hard)
+        for a, b in wrap(hard, width - cells):
+            decoration = rest if lines else first
+            span = (start + a, start + b)
+            if not rtl:
+                segments, drawn, text_runs = visual_line(safe, span, offset, runs, levels, 0, cells)
+                line = (*decoration, *segments)
+                lines.append(
+                    LaidLine(
+                        line, cells + drawn, offset + span[0], offset + span[1], tuple(text_runs)
+                    )
+                )
+                continue
+            room = width - cells
+            segments, drawn, text_runs = visual_line(safe, span, offset, runs, levels, 1, 0)
+            pad = room - drawn
+            text_runs = [run.moved(pad) for run in text_runs]
+            line = (Segment(" " * pad), *segments, *decoration)
+            lines.append(
+                LaidLine(
+                    line, width, offset + span[0], offset + span[1], tuple(text_runs), rtl=True
+                )
+            )
         start = end + 1
     return lines
 
@@ -224,19 +315,55 @@ def _image_target(lines: list[LaidLine], target: str, width: int, style: Style) 
 
 
 def _code(block: Block, offset: int, width: int, styles: StyleMap) -> list[LaidLine]:
-    """Syntax-highlighted code on a shaded band; long lines fold rather than wrap at words."""
+    """Syntax-highlighted code on a shaded band; long lines wrap at a token boundary."""
     base = style_of(styles, "code-block")
     safe = safe_body(block.text)
     runs = _code_runs(block.text, block.language, base)
-    indent = (Segment(" " * CODE_INDENT, base),)
+    mark = base + style_of(styles, "wrap-mark")
+    lines = _fixed_lines(safe, 0, offset, width - CODE_INDENT, runs, base, mark)
+    indent = Segment(" " * CODE_INDENT, base)
+    for index, line in enumerate(lines):
+        pad = Segment(" " * max(0, width - CODE_INDENT - line.cell_length), base)
+        text_runs = tuple(run.moved(CODE_INDENT) for run in line.runs)
+        segments = (indent, *line.segments, pad)
+        lines[index] = LaidLine(segments, width, line.start, line.end, text_runs)
+    return lines
+
+
+def _preformatted(block: Block, offset: int, width: int, styles: StyleMap) -> list[LaidLine]:
+    """Fixed-column text line for line, plain; when it is wider than the pane, the indentation
+    all its lines share is dropped first, and lines still too long wrap like code."""
+    base = style_of(styles, "preformatted")
+    safe = safe_body(block.text)
+    runs = style_runs(len(safe), block.spans, base, styles)
+    mark = base + style_of(styles, "wrap-mark")
+    hard = safe.split("\n")
+    dedent = 0
+    if max(map(text_cells, hard)) > width:
+        dedent = min(
+            (len(line) - len(line.lstrip(" ")) for line in hard if line.strip()), default=0
+        )
+    return _fixed_lines(safe, dedent, offset, width, runs, base, mark)
+
+
+def _fixed_lines(
+    safe: str, dedent: int, offset: int, width: int, runs: StyleRuns, base: Style, mark: Style
+) -> list[LaidLine]:
+    """Code or preformatted lines from column 0: each hard line (less `dedent` leading
+    spaces) wrapped at token boundaries, continuations after a hanging `↪`."""
     lines: list[LaidLine] = []
     start = 0
-    for hard in block.text.split("\n"):
+    for hard in safe.split("\n"):
         end = start + len(hard)
-        for span in fold(safe, start, end, width - CODE_INDENT):
-            line = text_line(indent, CODE_INDENT, safe, span, offset, runs)
-            pad = Segment(" " * max(0, width - line.cell_length), base)
-            lines.append(LaidLine((*line.segments, pad), width, line.start, line.end, line.runs))
+        first = start + min(dedent, len(hard) - len(hard.lstrip(" ")))
+        ranges, indent = wrap_code(safe[first:end], width)
+        for index, (a, b) in enumerate(ranges):
+            span = (first + a, first + b)
+            if index == 0:
+                lines.append(text_line((), 0, safe, span, offset, runs))
+                continue
+            hang = (Segment(" " * (indent - len(CONTINUATION)), base), Segment(CONTINUATION, mark))
+            lines.append(text_line(hang, indent, safe, span, offset, runs))
         start = end + 1
     return lines
 
@@ -298,10 +425,8 @@ def layout_header(
     width = max(width, 8)
     title = safe_line(inert(meta.title or path.name))
     title_style = style_of(styles, "title")
-    lines = [
-        LaidLine((Segment(title[a:b], title_style),), text_cells(title[a:b]))
-        for a, b in wrap(title, width)
-    ]
+    rtl = is_rtl_paragraph(title)
+    lines = [_decoration(title[a:b], width, title_style, rtl) for a, b in wrap(title, width)]
     byline = [meta.author, meta.date.strftime("%Y-%m-%d") if meta.date else ""]
     byline.append(", ".join(f"#{tag}" for tag in meta.tags))
     if any(byline):
@@ -321,7 +446,18 @@ def _one_line(value: str, width: int, styles: StyleMap, style: str) -> LaidLine:
     if text_cells(text) > width:
         a, b = fold(text, 0, len(text), width - 1)[0]
         text = text[a:b] + "…"
-    return LaidLine((Segment(text, style_of(styles, style)),), text_cells(text))
+    return _decoration(text, width, style_of(styles, style), is_rtl_paragraph(text))
+
+
+def _decoration(text: str, width: int, style: Style, rtl: bool) -> LaidLine:
+    """A header line (no article text): right-to-left words in visual order, and a
+    right-to-left line right-aligned."""
+    if has_rtl(text):
+        text = visual(text, rtl=rtl)
+    cells = text_cells(text)
+    if rtl:
+        return LaidLine((Segment(" " * (width - cells)), Segment(text, style)), width)
+    return LaidLine((Segment(text, style),), cells)
 
 
 def layout_message(message: str, width: int, styles: StyleMap = DEFAULT_STYLES) -> list[LaidLine]:

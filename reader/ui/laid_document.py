@@ -96,14 +96,18 @@ class RangeGroup:
 
 
 def overlay(line: LaidLine, groups: Iterable[RangeGroup]) -> list[Segment]:
-    """The line's segments with every range that crosses it drawn in its group's style."""
+    """The line's segments with every range that crosses it drawn in its group's style.
+
+    On a right-to-left line one range may cover several separate stretches of cells.
+    """
     marks: list[tuple[int, int, Style]] = []
     for group in groups:
         for a, b in group.crossing(line.start, line.end):
             for run in line.runs:
                 lo, hi = max(a, run.offset), min(b, run.end)
-                if lo < hi:
-                    marks.append((run.column_of(lo), run.column_of(hi), group.style))
+                if lo < hi:  # a reversed (right-to-left) run draws [lo, hi) leftwards
+                    left, right = run.cells_of(lo, hi)
+                    marks.append((left, right, group.style))
     if not marks:
         return list(line.segments)
     cuts = sorted({cut for a, b, _ in marks for cut in (a, b)} | {line.cell_length})

@@ -5,7 +5,9 @@ so a line records, for each stretch of article text it draws, the offset of its 
 character, the cell column where it starts and (only when some character is not one cell
 wide) each character's width. Wrapping never rewrites text: it only chooses `(start, end)`
 ranges of one hard line. Spaces where a line breaks belong to neither line; CJK text may break
-between any two wide characters; a word wider than the line (a long URL) folds.
+between any two wide characters, except where kinsoku forbids it (see `kinsoku`); a word wider
+than the line (a long URL) folds. A run may also be drawn reversed (right-to-left text in visual
+order, see `bidi_lines`): its first character is then rightmost.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from rich.style import Style
 
 from reader.core.models import Span
 from reader.core.sanitize import safe_line
+from reader.ui.kinsoku import may_break
 
 StyleMap = Mapping[str, Style]
 """Style names ("heading-1", "em", "link", "search-hit", ...) to rich styles."""
@@ -35,37 +38,62 @@ _TOKEN = re.compile(rf" +|[{_WIDE}]|[^ {_WIDE}]+")
 
 
 @cache
-def _odd_width() -> re.Pattern[str]:
-    """Characters that are not one cell wide (per rich's table), to find the fast case in C.
+def _odd_width() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Characters that are not one cell wide (per rich's table), to find the fast case in C:
+    those of the Basic Multilingual Plane and those above it apart, since one class holding
+    both is matched range by range (ten times slower on Arabic or accented text).
 
-    Built on first use: compiling it takes ~15 ms, too much for start-up.
+    Built on first use: compiling them takes ~15 ms, too much for start-up.
     """
-    ranges = "".join(
-        f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
-        for lo, hi, width in load_cell_table("auto").widths
-        if width != 1 and lo > 0
-    )
-    return re.compile(f"[{ranges}]")
+    bmp: list[str] = []
+    astral: list[str] = []
+    for lo, hi, width in load_cell_table("auto").widths:
+        if width == 1 or lo == 0:
+            continue
+        if lo <= 0xFFFF:
+            bmp.append(f"{re.escape(chr(lo))}-{re.escape(chr(min(hi, 0xFFFF)))}")
+        if hi > 0xFFFF:
+            astral.append(f"{re.escape(chr(max(lo, 0x10000)))}-{re.escape(chr(hi))}")
+    return re.compile(f"[{''.join(bmp)}]"), re.compile(f"[{''.join(astral)}]")
 
 
 @dataclass(frozen=True, slots=True)
 class TextRun:
-    """A stretch of article text drawn on one line: `length` chars from `offset` at `column`."""
+    """A stretch of article text drawn on one line: `length` chars from `offset` at `column`.
+
+    A `reverse` run (right-to-left text in visual order) draws its first character rightmost.
+    """
 
     offset: int
     column: int
     length: int
     widths: bytes | None = None
     """Cell width of each character, or None when every one takes a single cell."""
+    reverse: bool = False
 
     @property
     def end(self) -> int:
         return self.offset + self.length
 
+    def _cells(self, start: int, stop: int) -> int:
+        return stop - start if self.widths is None else sum(self.widths[start:stop])
+
     def column_of(self, offset: int) -> int:
         """Cell column where the character at `offset` (or the run's end) is drawn."""
         index = min(max(offset - self.offset, 0), self.length)
-        return self.column + (index if self.widths is None else sum(self.widths[:index]))
+        if self.reverse:
+            return self.column + self._cells(index + 1, self.length)
+        return self.column + self._cells(0, index)
+
+    def cells_of(self, start: int, end: int) -> tuple[int, int]:
+        """The cells `[left, right)` that draw the characters `[start, end)` of this run."""
+        lo = min(max(start - self.offset, 0), self.length)
+        hi = min(max(end - self.offset, lo), self.length)
+        if self.reverse:
+            return self.column + self._cells(hi, self.length), self.column + self._cells(
+                lo, self.length
+            )
+        return self.column + self._cells(0, lo), self.column + self._cells(0, hi)
 
     def offset_at(self, column: int) -> int | None:
         """Offset of the character drawn at `column`, or None if the run does not cover it."""
@@ -73,12 +101,27 @@ class TextRun:
         if x < 0:
             return None
         if self.widths is None:
-            return self.offset + x if x < self.length else None
-        for index, width in enumerate(self.widths):
-            x -= width
+            if x >= self.length:
+                return None
+            return self.offset + (self.length - 1 - x if self.reverse else x)
+        indexes = range(self.length - 1, -1, -1) if self.reverse else range(self.length)
+        for index in indexes:
+            x -= self.widths[index]
             if x < 0:
                 return self.offset + index
         return None
+
+    def moved(self, by: int) -> TextRun:
+        """The same run drawn `by` cells further right."""
+        return TextRun(self.offset, self.column + by, self.length, self.widths, self.reverse)
+
+    def leftmost(self) -> int:
+        """Offset of the character drawn in the run's first cell."""
+        return self.end - 1 if self.reverse else self.offset
+
+    def rightmost(self) -> int:
+        """Offset of the character drawn in the run's last cell."""
+        return self.offset if self.reverse else max(self.offset, self.end - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +129,9 @@ class LaidLine:
     """One screen line of an article: rich segments plus the offsets they show.
 
     `start`/`end` bound the article text on the line (-1 for decoration: header, blank
-    separators, borders, rules); `runs` map those offsets to cell columns.
+    separators, borders, rules); `runs` map those offsets to cell columns, left to right. On
+    a right-to-left line (`rtl`, right-aligned and in visual order) offsets grow leftwards
+    and a range of text may be drawn as several separate stretches of cells.
     """
 
     segments: tuple[Segment, ...]
@@ -94,6 +139,7 @@ class LaidLine:
     start: int = -1
     end: int = -1
     runs: tuple[TextRun, ...] = ()
+    rtl: bool = False
 
     @property
     def text(self) -> str:
@@ -103,7 +149,10 @@ class LaidLine:
     def column_of(self, offset: int) -> int | None:
         """Cell column of the character at `offset`, if this line shows it."""
         for run in self.runs:
-            if run.offset <= offset <= run.end:
+            if run.offset <= offset < run.end:
+                return run.column_of(offset)
+        for run in self.runs:  # just past the end of a run
+            if offset == run.end:
                 return run.column_of(offset)
         return None
 
@@ -111,7 +160,8 @@ class LaidLine:
         """Offset of the character drawn at `column`.
 
         With `nearest`, a column past the text (or between table cells) gives the last
-        character before it, which is what a mouse selection wants.
+        character before it, which is what a mouse selection wants; on a right-to-left line
+        a column left of the text (where its last words end) gives the leftmost character.
         """
         found: int | None = None
         for run in self.runs:
@@ -121,7 +171,9 @@ class LaidLine:
             if hit is not None:
                 return hit
             if nearest:
-                found = max(run.offset, run.end - 1)
+                found = run.rightmost()
+        if found is None and nearest and self.rtl and self.runs:
+            return self.runs[0].leftmost()
         return found
 
 
@@ -148,7 +200,10 @@ def safe_body(text: str, *, cells: bool = False) -> str:
 
 def single_cells(text: str) -> bool:
     """True when every character takes exactly one cell (checked by a regex, in C)."""
-    return text.isascii() or _odd_width().search(text) is None
+    if text.isascii():
+        return True
+    bmp, astral = _odd_width()
+    return bmp.search(text) is None and (max(text) <= "\uffff" or astral.search(text) is None)
 
 
 def text_cells(text: str) -> int:
@@ -172,7 +227,9 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     """Break one hard line (no newlines) into `(start, end)` ranges of at most `width` cells.
 
     Leading indentation is kept; trailing spaces and spaces at a break are not drawn. An empty
-    line gives one empty range so blank lines inside a block survive.
+    line gives one empty range so blank lines inside a block survive. CJK text breaks between
+    any two wide characters except where kinsoku forbids it (no line starts with `。` or `）`,
+    none ends with `（`): then the characters before the break move down with it.
     """
     width = max(1, width)
     if not text.strip(" "):
@@ -182,6 +239,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     start = -1  # start of the line being filled, -1 while it is empty
     end = cells = 0
+    pieces: list[tuple[int, int, int]] = []  # (start, end, cells) of the line's tokens
     for match in _TOKEN.finditer(text):
         a, b = match.span()
         token = match.group()
@@ -191,19 +249,60 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
         gap = a - end if start >= 0 else 0
         if start >= 0 and cells + gap + w <= width:
             end, cells = b, cells + gap + w
+            pieces.append((a, b, w))
             continue
         if start >= 0:
-            lines.append((start, end))
+            keep = _kinsoku_break(text, pieces, a, w, width)
+            lines.append((start, pieces[keep - 1][1]))
+            if keep < len(pieces):  # the tail of the line moves down to the new one
+                moved = pieces[keep:]
+                start, end = moved[0][0], moved[-1][1]
+                cells = _span_cells(moved) + (a - end) + w
+                end = b
+                pieces = [*moved, (a, b, w)]
+                continue
         if w <= width:
             start, end, cells = a, b, w
+            pieces = [(a, b, w)]
             continue
-        pieces = fold(text, a, b, width)
-        lines.extend(pieces[:-1])
-        start, end = pieces[-1]
+        folded = fold(text, a, b, width)
+        lines.extend(folded[:-1])
+        start, end = folded[-1]
         cells = text_cells(text[start:end])
+        pieces = [(start, end, cells)]
     if start >= 0:
         lines.append((start, end))
     return lines or [(0, 0)]
+
+
+def _kinsoku_break(
+    text: str, pieces: list[tuple[int, int, int]], next_start: int, next_cells: int, width: int
+) -> int:
+    """How many of the line's `pieces` stay on it when the token at `next_start` must go down.
+
+    All of them unless kinsoku forbids the break there; then the latest allowed break whose
+    moved tail still fits beside the token, or all of them when there is none.
+    """
+    if may_break(text[pieces[-1][1] - 1], text[next_start]):
+        return len(pieces)
+    moved = next_cells
+    after = next_start
+    for keep in range(len(pieces) - 1, 0, -1):
+        a, b, w = pieces[keep]
+        moved += w + (after - b)
+        if moved > width or (keep == 1 and text[pieces[0][0]] == " "):
+            break  # the tail would not fit, or only the indentation would stay
+        if may_break(text[pieces[keep - 1][1] - 1], text[a]):
+            return keep
+        after = a
+    return len(pieces)
+
+
+def _span_cells(pieces: Sequence[tuple[int, int, int]]) -> int:
+    """Cells from the first piece's start to the last one's end (gaps are one-cell spaces)."""
+    return sum(w for _, _, w in pieces) + sum(
+        pieces[i][0] - pieces[i - 1][1] for i in range(1, len(pieces))
+    )
 
 
 def _wrap_single(text: str, width: int) -> list[tuple[int, int]]:

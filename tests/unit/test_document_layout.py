@@ -45,6 +45,16 @@ SAMPLE = (
     Block(BlockKind.RULE, ""),
     Block(BlockKind.CAPTION, "Photo: someone"),
     Block(P, "hard\nbreaks\n\nkept\tand tabs"),
+    Block(
+        BlockKind.CALLOUT,
+        "Mind the *gap* between the train and the platform.\nSecond paragraph.",
+        spans=(Span(9, 14, SpanKind.EMPHASIS),),
+        marker="Warning: Mind the gap",
+        language="warning",
+    ),
+    Block(BlockKind.TERM, "Kinsoku"),
+    Block(BlockKind.DEFINITION, "Rules for where Japanese lines may not break."),
+    Block(BlockKind.PREFORMATTED, "   +------+------+\n   | a    | b    |  a long trailing note"),
 )
 
 
@@ -70,6 +80,28 @@ def drawn(line: LaidLine) -> list[tuple[int, str]]:
         stop = run.column_of(run.end)
         out.append((run.offset, "".join(cells[start:stop])))
     return out
+
+
+MIRRORS = dict(zip("()[]{}<>«»", ")(][}{><»«", strict=True))
+
+
+def assert_cells_show_their_offsets(line: LaidLine, text: str) -> None:
+    """Every cell a run covers shows the character its offset names (a bracket may be drawn
+    mirrored on a right-to-left line), and every offset of the run is drawn exactly once."""
+    cells = cells_of(line)
+    for run in line.runs:
+        seen: set[int] = set()
+        left, right = run.cells_of(run.offset, run.end)
+        for column in range(left, right):
+            offset = line.offset_at(column)
+            assert offset is not None and run.offset <= offset < run.end
+            expected = safe_line(text[offset])
+            shown = cells[column][:1] if cells[column] else cells[column - 1][:1]
+            assert shown in (expected, MIRRORS.get(expected)), (column, offset)
+            seen.add(offset)
+            assert line.column_of(offset) is not None
+        base = {o for o in range(run.offset, run.end) if char_cells(text[o]) > 0}
+        assert seen == base
 
 
 @pytest.mark.parametrize("width", [12, 20, 40, 80])
@@ -172,7 +204,7 @@ def test_quotes_draw_one_bar_per_level() -> None:
     assert lines[0].runs[0].column == 4
 
 
-def test_code_is_highlighted_not_wrapped_and_folds_long_lines() -> None:
+def test_code_is_highlighted_and_long_lines_wrap_between_words() -> None:
     block = SAMPLE[6]
     lines = layout_blocks((block,), 30)
     assert lines[0].text.rstrip() == "  def f(x):"
@@ -180,7 +212,11 @@ def test_code_is_highlighted_not_wrapped_and_folds_long_lines() -> None:
     keyword = next(s for s in lines[0].segments if s.text == "def")
     name = next(s for s in lines[0].segments if s.text.startswith(" f") or s.text == "f")
     assert keyword.style != name.style
-    body = "".join(text for line in lines[1:] for _, text in drawn(line))
+    assert [line.text.rstrip() for line in lines[1:]] == [
+        "      return x + 1  # long",
+        "      ↪ comment past the edge",
+    ]
+    body = " ".join(text for line in lines[1:] for _, text in drawn(line))
     assert body == block.text.split("\n")[1]
 
 

@@ -274,6 +274,7 @@ class ReadingView(SelectionMixin, ScrollView, can_focus=True):
             self.styles_map,
             first_offset=offsets[start],
             leading_blank=True,
+            previous=blocks[start - 1] if start else None,
         )
 
     @background("laying out the article", exclusive=True, group="reading-layout")

@@ -5,6 +5,11 @@ move the caret from the anchor by character, line, word, sentence or paragraph; 
 selects too. Selection keys are bindings of the reading view that `check_action` enables only
 while selecting, so outside that mode `w`, `b`, `j`, `k` keep their everyday meaning. The view
 only reports the chosen passage (`SelectionMade`); what a highlight is belongs to the screen.
+
+The mouse works in text offsets, never columns: the cell under the pointer is mapped to the
+offset drawn there by `LaidLine.offset_at`, which follows reversed runs, so on a right-to-left
+line a drag selects the logical passage between the two characters pressed and released
+(which may be drawn as separate stretches where directions mix).
 """
 
 from __future__ import annotations
