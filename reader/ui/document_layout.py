@@ -415,7 +415,8 @@ def layout_header(
     words: int | None = None,
     warnings: tuple[str, ...] = (),
 ) -> list[LaidLine]:
-    """Title, byline (author · date · tags), stats (words · minutes · path), what could not
+    """Title, byline (author · date · tags), stats (words · minutes · path), for a saved page
+    read by a fallback extraction which one and why, what could not
     be read (front matter that failed to parse: the reader should know its metadata is
     missing), then a rule.
 
@@ -434,6 +435,8 @@ def layout_header(
     count = "counting words…" if words is None else f"{words:,} words"
     minutes = "" if words is None else f" · {reading_minutes(words)} min"
     lines.append(_one_line(f"{count}{minutes} · {path}", width, styles, "stats"))
+    if meta.extraction:  # a saved page read by another extractor than usual: say which, why
+        lines.append(_one_line(f"Text from {meta.extraction}", width, styles, "stats"))
     for warning in warnings:
         lines.append(_one_line(f"⚠ {warning}", width, styles, "warning"))
     lines.append(_rule("─", width, style_of(styles, "rule")))

@@ -212,3 +212,22 @@ def test_a_date_stated_in_json_ld_is_the_articles_date() -> None:
     article = _load(_page(f"<article><p>{LONG}</p></article>", head))
     assert article.meta.date is not None
     assert (article.meta.date.year, article.meta.date.month, article.meta.date.day) == (2021, 3, 4)
+
+
+def test_the_header_says_when_a_page_was_read_by_a_fallback() -> None:
+    from pathlib import Path
+
+    from reader.ui.document_layout import layout_header
+
+    small = _load(
+        _page(
+            "<h1>Notes</h1><p>Things to remember when you deploy.</p>"
+            "<ul><li>one</li><li>two</li></ul>"
+        )
+    )
+    header = [line.text for line in layout_header(small.meta, Path("/lib/notes.html"), 60)]
+    assert "Text from the whole page (it is short)" in header
+    paragraphs = "".join(f"<p>{LONG} Paragraph {n}.</p>" for n in range(12))
+    usual = _load(_page(f"<article><h2>Part</h2>{paragraphs}</article>"))
+    header = [line.text for line in layout_header(usual.meta, Path("/lib/usual.html"), 60)]
+    assert not any(line.startswith("Text from") for line in header)

@@ -80,8 +80,10 @@ def html_stream(path: Path, text: str) -> ArticleStream | Skipped:
 
 def _describe(extraction: Extraction) -> str:
     """How the text was found, for the header: "readability (trafilatura kept 12% …)"."""
-    if extraction.method == "trafilatura" and not extraction.note:
+    if extraction.method == "trafilatura":
         return ""
+    if extraction.method == "page text":
+        return "the whole page (it is short)"
     return f"{extraction.method}: {extraction.note}" if extraction.note else extraction.method
 
 
