@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.loaders import load_path
+from reader.core.loaders.metadata import fallback_title, humanise_stem, looks_like_slug
 from reader.core.models import Article
 
 
@@ -73,3 +74,78 @@ def test_a_date_the_path_spells_out(
 def test_a_date_in_front_matter_wins_over_the_path(tmp_path: Path) -> None:
     article = _load(tmp_path / "2014-11-20-slug.md", "---\ndate: 2020-01-02\n---\n\nBody.\n")
     assert article.meta.date is not None and article.meta.date.date() == dt.date(2020, 1, 2)
+
+
+# --- titles from file names (issue "Faithful articles", part 3) -------------------------------
+
+RUST_RFC = (
+    "- Feature Name: nll\n- Start Date: 2017-08-02\n"
+    "- RFC PR: [rust-lang/rfcs#2094](https://github.com/rust-lang/rfcs/pull/2094)\n\n"
+    "## Summary\n\nThis RFC proposes NLL, non-lexical lifetimes. NLL is ... (RFC text).\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("stem", "title"),
+    [
+        ("rustrfc_0002-rfc-process", "Rustrfc 0002: Rfc process"),
+        ("pep-0008", "PEP 0008"),
+        ("rfc9110", "RFC 9110"),
+        ("0002-rfc-process", "0002: Rfc process"),
+        ("01-introduction", "Introduction"),
+        ("2014-11-20-cargo-host", "Cargo host"),
+        ("rustblog_2016-04-14-Rust-1.8", "Rust 1.8"),
+        ("top-10-movies", "Top 10 movies"),
+        ("best-2023-films", "Best 2023 films"),
+        ("my-first_post", "My first post"),
+    ],
+)
+def test_file_names_read_as_titles(stem: str, title: str) -> None:
+    assert humanise_stem(stem) == title
+
+
+def test_a_file_name_takes_the_texts_spelling_of_its_words() -> None:
+    assert humanise_stem("rustrfc_2094-nll", RUST_RFC) == "RFC 2094: NLL"
+    assert humanise_stem("notes-on-github-actions", "We use GitHub. GitHub is ...") == (
+        "Notes on GitHub actions"
+    )
+    assert humanise_stem("best-2023-films", "THE BEST FILMS OF 2023\n\nFilms.") == (
+        "Best 2023 films"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stem", "text", "title"),
+    [
+        ("rustrfc_2094-nll", RUST_RFC, "RFC 2094: NLL"),
+        ("3f2a9c1e-1b2c-4d5e-8f90-a1b2c3d4e5f6", RUST_RFC, "NLL"),
+        ("3f2a9c1e-1b2c-4d5e-8f90-a1b2c3d4e5f6", "- Feature Name: N/A\n\nBody.\n", ""),
+        ("notes", "Title: The Real Title\nAuthor: Me\n\nBody.\n", "The Real Title"),
+        ("notes", "- Title: `A listed title`\n- Date: 2020-01-01\n\nBody.\n", "A listed title"),
+        ("notes", "Body text: not a field list.\n", "Notes"),
+    ],
+)
+def test_fallback_titles_from_leading_fields_and_names(stem: str, text: str, title: str) -> None:
+    assert fallback_title(stem, text) == title
+
+
+def test_slug_titles_are_recognised() -> None:
+    assert looks_like_slug("version-060")
+    assert not looks_like_slug("Version 0.4.0")
+    assert not looks_like_slug("Self-hosting")
+
+
+def test_a_rust_rfc_file_name_is_not_the_raw_stem(tmp_path: Path) -> None:
+    article = _load(tmp_path / "rustrfc_0002-rfc-process.md", RUST_RFC)
+    assert article.meta.title not in ("Rustrfc 0002 rfc process", "Summary")
+    assert "0002: " in article.meta.title
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs markdown.py to call metadata.fallback_title (owned by another engineer); "
+    "remove this mark when it is wired",
+)
+def test_a_rust_rfc_title_through_the_markdown_loader(tmp_path: Path) -> None:
+    article = _load(tmp_path / "rustrfc_2094-nll.md", RUST_RFC)
+    assert article.meta.title == "RFC 2094: NLL"

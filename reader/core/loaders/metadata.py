@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import html
+import itertools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -193,13 +194,150 @@ def is_hashlike(stem: str) -> bool:
     return all(_HASHLIKE_PART.fullmatch(part) for part in parts)
 
 
-def humanise_stem(stem: str) -> str:
-    """A title from a file name: "my-first_post" -> "My first post"; "" for hash-like names."""
+_DATE_PREFIX = re.compile(r"^(?:[A-Za-z]+_)?(?:19|20)\d\d[-_.]\d\d[-_.]\d\d(?:[-_.\s]+|$)")
+_ID_STEM = re.compile(
+    r"^(?:(?P<prefix>[A-Za-z]{2,12})[-_ ]?)?(?P<id>\d{2,5})(?:[-_ ]+(?P<slug>.*[^\W\d_].*))?$"
+)
+_WORD_SEPARATORS = re.compile(r"(?:[-_\s]|(?<!\d)\.|\.(?!\d))+")
+_SPELLING_SAMPLE = 200_000
+"""Characters of the text searched for its spelling of a file name's words."""
+MIN_ACRONYM = 3
+
+
+def humanise_stem(stem: str, text: str = "") -> str:
+    """A title from a file name: "my-first_post" -> "My first post"; "" for hash-like names.
+
+    A leading date is dropped ("2014-11-20-cargo" -> "Cargo"). A collection prefix with a
+    number reads as an identifier: "pep-0008" -> "PEP 0008", "rfc_0002-rfc-process" ->
+    "RFC 0002: Rfc process". The number must be zero-padded, unless `text` (the document)
+    writes the prefix, or its last letters, in capitals ("rustrfc_2094-nll" -> "RFC 2094:
+    NLL"), and `text` also gives lower-case words the spelling it uses for them ("NLL").
+    """
     stem = stem.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if is_hashlike(stem):
         return ""
-    words = clean_text(_NAME_SEPARATORS.sub(" ", stem))
+    stem = _DATE_PREFIX.sub("", stem) or stem
+    sample = text[:_SPELLING_SAMPLE]
+    match = _ID_STEM.match(stem)
+    if match and match.group("prefix"):
+        prefix, number = match.group("prefix"), match.group("id")
+        slug = match.group("slug")
+        name = _acronym_tail(prefix, sample)
+        if name or number.startswith("0") or not slug:
+            name = name or (prefix.upper() if len(prefix) <= 4 else _capitalised(prefix))
+            head = f"{name} {number}"
+            return f"{head}: {_humanised(slug, sample)}" if slug else head
+    elif match and match.group("slug"):
+        number, slug = match.group("id"), _humanised(match.group("slug"), sample)
+        if len(number) <= 2:  # "01-introduction": the order of chapters
+            return slug
+        if number.startswith("0"):
+            return f"{number}: {slug}"
+    return _humanised(stem, sample)
+
+
+def _humanised(name: str, text: str) -> str:
+    words = clean_text(_WORD_SEPARATORS.sub(" ", name)).split(" ")
+    words = [_spelled_as_in(word, text) for word in words]
+    return _capitalised(" ".join(words))
+
+
+def _capitalised(words: str) -> str:
     return words[:1].upper() + words[1:]
+
+
+def _spelled_as_in(word: str, text: str) -> str:
+    """`word` as `text` spells it where that is not plain lower case or a capital at a
+    sentence start ("rfc" -> "RFC", "github" -> "GitHub"): the special spelling is taken when
+    it occurs at least half as often as the plain one, and twice unless the plain one never
+    does. Words inside links, paths and identifiers ("github.com/…/nll") are not counted, nor
+    capitals among other capitals."""
+    if not text or not word.isalpha() or not word.islower() or len(word) < 2:
+        return word
+    forms: dict[str, int] = {}
+    pattern = re.compile(rf"(?<![\w/.@#-]){re.escape(word)}(?![\w/-]|\.\w)", re.IGNORECASE)
+    for found in itertools.islice(pattern.finditer(text), 500):
+        form = found.group()
+        if form.isupper() and _shouted(text, found.start(), found.end()):
+            continue
+        forms[form] = forms.get(form, 0) + 1
+    plain = forms.pop(word, 0) + forms.pop(word.capitalize(), 0)
+    if not forms:
+        return word
+    form = max(forms, key=lambda key: forms[key])
+    return form if (forms[form] >= 2 or not plain) and forms[form] * 2 >= plain else word
+
+
+def _shouted(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is on a line written in capitals ("THE BEST FILMS
+    OF 2023"): a heading, not an acronym in prose."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)][:200]
+    letters = [char for char in line if char.isalpha()]
+    return sum(char.isupper() for char in letters) >= 0.8 * len(letters)
+
+
+def _acronym_tail(prefix: str, text: str) -> str:
+    """The prefix, or its last letters, as `text` writes them in capitals ("rustrfc" ->
+    "RFC" in a text about RFCs); "" if it does not."""
+    if not text:
+        return ""
+    for start in range(len(prefix) - MIN_ACRONYM + 1):
+        tail = prefix[start:].lower()
+        spelled = _spelled_as_in(tail, text)
+        if spelled.isupper():
+            return spelled
+    return ""
+
+
+_LEADING_FIELD = re.compile(r"^\s{0,3}(?:[-*+]\s+)?([A-Za-z][\w ]{0,30}?)\s*:(.*)$")
+_NO_VALUE = frozenset({"", "n/a", "na", "none", "-", "tbd", "todo", "null", "?"})
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+
+
+def leading_fields(text: str, limit: int = 20) -> dict[str, str]:
+    """ "Key: value" lines (or "- Key: value" list items) that open a document, as Rust RFCs
+    and MultiMarkdown files start; keys in lower case. Empty unless the first line is one."""
+    fields: dict[str, str] = {}
+    for line in itertools.islice(text.lstrip("\ufeff\n").split("\n", limit), limit):
+        if not line.strip():
+            break
+        match = _LEADING_FIELD.match(line)
+        if match is None:
+            if not fields:
+                return {}
+            continue  # a wrapped value
+        fields.setdefault(match.group(1).strip().lower(), match.group(2).strip())
+    return fields
+
+
+def fallback_title(stem: str, text: str) -> str:
+    """The title of a document that gives none in front matter or an opening heading: a
+    "Title:" field in the fields that open it, else its file name humanised with the text's
+    own spelling of acronyms, else a "Feature Name:" field (Rust RFCs name the feature gate
+    there, "allocator_api": a worse title than the file's "kinds-of-allocators")."""
+    fields = leading_fields(text)
+    title = _field_title(fields.get("title", ""))
+    if title:
+        return title
+    return humanise_stem(stem, text) or _field_title(fields.get("feature name", ""), text)
+
+
+def _field_title(value: str, text: str = "") -> str:
+    value = coerce_text(value.strip().strip("`*_\"'"))
+    if value.casefold() in _NO_VALUE:
+        return ""
+    if _IDENTIFIER.fullmatch(value):  # a feature gate's name: "allocator_api"
+        return _humanised(value, text[:_SPELLING_SAMPLE])
+    return value
+
+
+def looks_like_slug(title: str) -> bool:
+    """A title that is a file-name slug ("version-060"), not words: the opening heading is a
+    better title."""
+    return bool(_SLUG.fullmatch(title.strip()))
 
 
 _SENTENCE_END = re.compile(r"[.!?。！？](?=[\s\"'”’)\]]|$)")
