@@ -146,24 +146,26 @@ def test_verse_keeps_its_line_breaks(wrapped: Article) -> None:
 
 
 def test_table_of_contents_is_preformatted(wrapped: Article) -> None:
-    toc = of_kind(wrapped, BlockKind.CODE)[0]
-    assert toc.language == ""
+    toc = of_kind(wrapped, BlockKind.PREFORMATTED)[0]
     assert toc.text.split("\n")[1] == (
-        "1.1    Purpose......................................................7"
+        "   1.1    Purpose......................................................7"
     )
+    assert not of_kind(wrapped, BlockKind.CODE)  # plain text never claims to be code
 
 
 def test_indented_code_is_preformatted(wrapped: Article) -> None:
-    code = of_kind(wrapped, BlockKind.CODE)[1]
+    code = of_kind(wrapped, BlockKind.PREFORMATTED)[1]
     assert code.text == (
-        "def reading_minutes(words: int) -> int:\n    return max(1, round(words / 230))"
+        "    def reading_minutes(words: int) -> int:\n        return max(1, round(words / 230))"
     )
 
 
 def test_list_items_keep_their_own_lines(wrapped: Article) -> None:
-    assert wrapped.document.blocks[-1].text == (
-        "- first item of a list\n- second item that is long enough to wrap onto a continuation line"
-    )
+    items = of_kind(wrapped, BlockKind.LIST_ITEM)
+    assert [(item.marker, item.level, item.text) for item in items] == [
+        ("•", 0, "first item of a list"),
+        ("•", 0, "second item that is long enough to wrap onto a continuation line"),
+    ]
 
 
 def test_headings_are_conservative(wrapped: Article) -> None:
@@ -176,9 +178,10 @@ def test_numbered_and_setext_headings() -> None:
         "1.2 Requirements\n\nMore text that is long enough to be a paragraph here.\n"
     )
     assert [(block.text, block.level) for block in of_kind(loaded, BlockKind.HEADING)] == [
-        ("Abstract", 2),
+        ("Abstract", 1),
         ("1.2 Requirements", 3),
     ]
+    assert not of_kind(loaded, BlockKind.RULE)
 
 
 def test_short_lines_are_not_all_captions() -> None:
@@ -218,6 +221,8 @@ def test_photo_credit_lines_are_captions() -> None:
         ("Short. " + "word " * 100, "004_b953ce4bd95ef384.txt", "Short"),
         ("---\n\n***\n", "my-first_post.txt", "My first post"),
         ("---\n\n***\n", "004_b953ce4bd95ef384.txt", "Untitled"),
+        ("Fish &amp; chips &#8212; AT&T\n\nBody.\n", "x.txt", "Fish & chips — AT&T"),
+        ("Notes\n=====\n\nBody.\n", "x.txt", "Notes"),
     ],
 )
 def test_titles(text: str, name: str, title: str) -> None:
@@ -243,7 +248,7 @@ def test_centred_title_near_the_top() -> None:
         "Status of this Memo\n\n   This document specifies a protocol.\n"
     )
     assert loaded.title == "Hypertext Transfer Protocol -- HTTP/1.1"
-    assert loaded.document.blocks[0].kind is BlockKind.CODE
+    assert loaded.document.blocks[0].kind is BlockKind.PREFORMATTED
 
 
 def test_byline_and_date_lines() -> None:

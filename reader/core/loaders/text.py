@@ -4,10 +4,13 @@ A saved article's first short line is its title; "Categories: Movies" at the end
 Project Gutenberg and PEP headers carry "Title:" and "Author:" lines; Aozora Bunko files put
 the title and author on the first two lines and mark readings with ruby (《》, ｜), which is
 stripped because the reading view cannot show it above the text. The body is never Markdown.
+RFCs and Internet-Drafts are titled by the centred line(s) under their header, without the
+draft's file name; a title underlined with "====" takes its underline with it.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from pathlib import Path
@@ -19,8 +22,21 @@ from reader.core.loaders.metadata import (
     humanise_stem,
     parse_date,
 )
-from reader.core.loaders.textblocks import chunked, classify, measure, split_segments
-from reader.core.loaders.textlines import display_width, indent_of
+from reader.core.loaders.textblocks import (
+    chunked,
+    classify,
+    is_fixed_layout,
+    measure,
+    split_segments,
+)
+from reader.core.loaders.textlines import (
+    display_width,
+    indent_of,
+    is_ietf_header,
+    join_lines,
+    setext_start,
+    without_page_furniture,
+)
 from reader.core.models import ArticleMeta, ArticleStream, Block, BlockKind
 
 UNTITLED = "Untitled"
@@ -43,6 +59,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v]*\n\s*")
 _GAP = re.compile(r"\S {3,}\S")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+"""An HTML character reference in a title that a saved page left in plain text ("&amp;")."""
+_DRAFT_NAME = re.compile(r"^(?:Document:\s*)?<?draft-[\w.+-]+>?$", re.IGNORECASE)
 _RUBY = re.compile(r"《[^》\n]{0,50}》|｜|［＃[^］\n]{0,200}］")
 
 
@@ -51,6 +70,9 @@ def text_stream(path: Path, text: str) -> ArticleStream:
     if "《" in text and _KANA.search(text[:10_000]):
         text = _RUBY.sub("", text)
     lines = text.split("\n")
+    fixed = is_fixed_layout(lines)
+    if fixed:
+        lines = without_page_furniture(lines)
     tags = _take_tags(lines)
     head = lines[:HEADER_LINES]
     title = _field(head, _TITLE_FIELD)
@@ -60,13 +82,13 @@ def text_stream(path: Path, text: str) -> ArticleStream:
         author = author or title_author
     date_text = _field(head, _DATE_FIELD)
     segments = split_segments(lines)
-    chunks = chunked(classify(segments, measure(segments)))
+    chunks = chunked(classify(segments, measure(segments, fixed=fixed)))
     if not title:
         first = next(chunks, ())
         chunks = itertools.chain([first], chunks)
-        title = _first_sentence(first) or humanise_stem(path.stem) or UNTITLED
+        title = _first_sentence(first) or humanise_stem(path.stem, text) or UNTITLED
     meta = ArticleMeta(
-        title=clean_text(title, MAX_TITLE),
+        title=clean_text(_ENTITY.sub(lambda m: html.unescape(m.group()), title), MAX_TITLE),
         author=clean_text(author).rstrip(",;"),
         date=parse_date(re.sub(r"\s*\[.*$", "", date_text)) if date_text else None,
         tags=tags,
@@ -116,13 +138,18 @@ def _take_title(lines: list[str]) -> tuple[str, str]:
         return "", ""
     end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
     block = [line.strip() for line in lines[start:end]]
+    setext = setext_start(lines[start:end])
+    if setext is not None and _is_title_line(setext[0]):  # "Title\n=====": both lines go
+        if any(line.strip() for line in lines[start + setext[2] :]):
+            del lines[start : start + setext[2]]
+        return setext[0], ""
     if _is_title_line(block[0]) and (len(block) == 1 or _is_title_block(block)):
         author = _author_line(block[0], block[1]) if len(block) > 1 else ""
         taken = 2 if author else 1
         if any(line.strip() for line in lines[start + taken :]):  # never leave an empty body
             del lines[start : start + taken]
         return block[0], author
-    return _take_centred_title(lines, start)
+    return _take_centred_title(lines, start, ietf=is_ietf_header(block))
 
 
 def _is_title_line(line: str) -> bool:
@@ -150,16 +177,36 @@ def _author_line(title: str, line: str) -> str:
     return ""
 
 
-def _take_centred_title(lines: list[str], start: int) -> tuple[str, str]:
-    """An RFC-style title: a lone line indented far to the centre near the top."""
+def _take_centred_title(lines: list[str], start: int, *, ietf: bool) -> tuple[str, str]:
+    """An RFC-style title: a lone line indented far to the centre near the top. Under an IETF
+    header the title may take a few centred lines, and the draft's name ("draft-ietf-…") or
+    a date among them is not part of it."""
     stop = min(len(lines) - 1, start + HEADER_LINES)
     for index in range(start + 1, stop):
-        line = lines[index]
-        lone = not lines[index - 1].strip() and not lines[index + 1].strip()
-        if lone and indent_of(line) >= 10 and _is_title_line(line.strip()):
-            del lines[index]
-            return line.strip(), ""
+        line = lines[index].strip()
+        if lines[index - 1].strip() or not _is_title_line(line) or _DRAFT_NAME.match(line):
+            continue
+        if indent_of(lines[index]) < (4 if ietf else 10):
+            continue
+        end = next((i for i in range(index, len(lines)) if not lines[i].strip()), len(lines))
+        if end - index > 1 and not (ietf and end - index <= 5 and _centred(lines[index:end])):
+            continue
+        parts = [i for i in range(index, end) if not _is_title_furniture(lines[i].strip())]
+        title = join_lines([lines[i].strip() for i in parts]) if parts else ""
+        if title and len(title) <= MAX_TITLE:
+            for i in reversed(parts):
+                del lines[i]
+            return title, ""
     return "", ""
+
+
+def _centred(lines: list[str]) -> bool:
+    return all(indent_of(line) >= 4 and not _GAP.search(line.strip()) for line in lines)
+
+
+def _is_title_furniture(line: str) -> bool:
+    """A draft's file name or a date in the centred title block."""
+    return bool(_DRAFT_NAME.match(line)) or parse_date(line) is not None
 
 
 def _first_sentence(blocks: tuple[Block, ...]) -> str:

@@ -5,10 +5,21 @@ hard-wrapped paragraphs separated by blank lines (Project Gutenberg, RFCs, PEPs)
 text (verse, tables, tables of contents, code). The document is measured once (wrap width, body
 indent, long lines) and each blank-line-separated segment is then judged on its own: prose is
 joined into one paragraph, layout keeps its line breaks. Text is never parsed as Markdown.
+
+Laid-out text is PREFORMATTED, its lines exactly as written: box drawing and `+---+` borders,
+ASCII art, leaders, columns (text after two or more blanks starting at the same position on
+most lines; two blanks after a full stop are sentence spacing), and indented lines that are not
+prose or verse (code). RFC-style documents (an IETF header, or "[Page N]" footers and form
+feeds) lose their page furniture first, and there everything that is not a prose paragraph,
+list item or heading is PREFORMATTED; their prose paragraphs are still joined, so that they
+read in a pane narrower than the page. Lines starting with "1.", "a)", "-" or "*" are list
+items, their wrapped lines joined and their level taken from their indent; a "====" or "----"
+underline makes the line above it a heading.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Iterator
@@ -19,6 +30,12 @@ from reader.core.models import Block, BlockKind
 
 CHUNK_BLOCKS = 200
 """Blocks per chunk of the stream: enough to fill a screen many times over."""
+PREFORMATTED_LINES = 200
+"""Longer preformatted runs are cut into blocks of this many lines, so that none is slow to
+lay out (as the loaders cut long code blocks)."""
+BULLETS = ("•", "◦", "▪")
+"""Bullets by nesting level, as Markdown lists show them."""
+_BULLET_MARKERS = frozenset("-*•+‣◦o")
 LONG_LINE = 100
 """Display cells beyond which a line is an unwrapped paragraph, not a wrapped line."""
 
@@ -39,6 +56,8 @@ class Segment:
 
     lines: tuple[str, ...]
     blank_before: int
+    literal: bool = False
+    """Indented under a paragraph ending in "::": a reStructuredText literal block (PEPs)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +67,9 @@ class Layout:
     unwrapped: bool
     body_indent: int
     wrap_width: int
+    fixed: bool = False
+    """Laid out on fixed pages, as RFCs and Internet-Drafts are: whatever is not a prose
+    paragraph, list item or heading keeps its columns (PREFORMATTED)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +79,25 @@ class _Proto:
     block: Block
     lone: bool = False
     indent: int = 0
+    marker: str = ""
+    """The list marker a lone line starts with, or a list item's marker before its level is
+    known."""
 
 
 def text_blocks(text: str) -> Iterator[tuple[Block, ...]]:
     """Blocks of plain text, in chunks of about `CHUNK_BLOCKS`."""
-    segments = split_segments(text.split("\n"))
-    return chunked(classify(segments, measure(segments)))
+    lines = text.split("\n")
+    fixed = is_fixed_layout(lines)
+    if fixed:
+        lines = tl.without_page_furniture(lines)
+    segments = split_segments(lines)
+    return chunked(classify(segments, measure(segments, fixed=fixed)))
+
+
+def is_fixed_layout(lines: list[str]) -> bool:
+    """RFC-style text: an IETF header block at the top, or pages with "[Page N]" footers."""
+    head = list(itertools.islice((line for line in lines if line.strip()), 30))
+    return tl.is_ietf_header(head) or tl.is_paged(lines)
 
 
 def split_segments(lines: list[str]) -> list[Segment]:
@@ -81,10 +116,26 @@ def split_segments(lines: list[str]) -> list[Segment]:
             blanks += 1
     if current:
         segments.append(Segment(tuple(current), blanks))
+    return _marked_literals(segments)
+
+
+def _marked_literals(segments: list[Segment]) -> list[Segment]:
+    """Segments indented beyond the text of a paragraph ending in "::", as literal."""
+    literal_indent: int | None = None
+    for index, segment in enumerate(segments):
+        indent = min(tl.indent_of(line) for line in segment.lines)
+        if literal_indent is not None and indent > literal_indent:
+            segments[index] = Segment(segment.lines, segment.blank_before, literal=True)
+            continue
+        literal_indent = None
+        last = segment.lines[-1]
+        if last.endswith("::"):
+            marker = tl.list_marker(last)
+            literal_indent = marker[1] if marker else tl.indent_of(last)
     return segments
 
 
-def measure(segments: list[Segment]) -> Layout:
+def measure(segments: list[Segment], *, fixed: bool = False) -> Layout:
     """Wrap width, usual indent of prose, and whether lines are unwrapped paragraphs."""
     widths: list[int] = []
     indents: dict[int, int] = {}
@@ -101,12 +152,14 @@ def measure(segments: list[Segment]) -> Layout:
     wrap = int(statistics.quantiles(widths, n=10)[-1]) if len(widths) >= 10 else 80
     body_indent = max(indents, key=lambda i: indents[i]) if indents else 0
     unwrapped = long_lines >= max(1, total // 10)
-    return Layout(unwrapped, min(body_indent, 8), max(40, wrap))
+    return Layout(unwrapped, min(body_indent, 8), max(40, wrap), fixed)
 
 
 def classify(segments: list[Segment], layout: Layout) -> Iterator[Block]:
-    """Final blocks: lone lines become captions or headings by what surrounds them."""
+    """Final blocks: lone lines become captions, headings or list items by what surrounds
+    them, and list items get their nesting level from their indents."""
     protos = (proto for segment in segments for proto in segment_protos(segment, layout))
+    levels = _ListLevels()
     previous: Block | None = None
     current = next(protos, None)
     for following in _with_end(protos):
@@ -115,8 +168,34 @@ def classify(segments: list[Segment], layout: Layout) -> Iterator[Block]:
         block = current.block
         if current.lone:
             block = _judge_lone(current, previous, following, layout)
+        block = levels.place(block, current)
         yield block
         previous, current = block, following
+
+
+class _ListLevels:
+    """Nesting of plain-text list items by indent: deeper markers are deeper levels, and a
+    block back at (or left of) the outermost marker's indent ends the list."""
+
+    def __init__(self) -> None:
+        self.indents: list[int] = []
+
+    def place(self, block: Block, proto: _Proto) -> Block:
+        if block.kind is not BlockKind.LIST_ITEM:
+            if self.indents and (
+                block.kind is BlockKind.HEADING or proto.indent <= self.indents[0]
+            ):
+                self.indents = []
+            return block
+        while self.indents and self.indents[-1] > proto.indent:
+            self.indents.pop()
+        if not self.indents or self.indents[-1] < proto.indent:
+            self.indents.append(proto.indent)
+        level = len(self.indents) - 1
+        marker = block.marker
+        if marker in _BULLET_MARKERS:
+            marker = BULLETS[level % len(BULLETS)]
+        return Block(BlockKind.LIST_ITEM, block.text, level=level, marker=marker)
 
 
 def _with_end(protos: Iterator[_Proto]) -> Iterator[_Proto | None]:
@@ -138,55 +217,137 @@ def chunked(blocks: Iterator[Block]) -> Iterator[tuple[Block, ...]]:
 def segment_protos(segment: Segment, layout: Layout) -> Iterator[_Proto]:
     """The blocks one segment makes, before neighbours are considered."""
     lines = segment.lines
+    if segment.literal:
+        yield from _preformatted(lines, min(tl.indent_of(line) for line in lines))
+        return
+    start = 0
+    while (heading := tl.setext_start(lines[start : start + 3])) is not None:
+        text, level, taken = heading  # "Title\n=====", and text may follow the underline
+        indent = tl.indent_of(lines[start])
+        yield _Proto(Block(BlockKind.HEADING, text, level=level), indent=indent)
+        start += taken
+        if start >= len(lines):
+            return
+    lines = lines[start:]
     indent = min(tl.indent_of(line) for line in lines)
     if len(lines) == 1:
-        yield _lone(lines[0], indent)
+        yield _lone(lines[0], indent, layout)
         return
-    heading = tl.setext_heading_level(lines)
-    if heading:
-        yield _Proto(Block(BlockKind.HEADING, heading[0], level=heading[1]), indent=indent)
-    elif tl.is_layout(lines):
-        yield _Proto(Block(BlockKind.CODE, tl.dedent(lines, indent)), indent=indent)
-    elif layout.unwrapped and indent <= layout.body_indent:
+    if tl.is_layout(lines) or tl.has_aligned_columns(lines):
+        yield from _preformatted(lines, indent)
+        return
+    items = tl.list_items(lines)
+    if items is not None:
+        intro, entries = items
+        if intro:
+            yield from segment_protos(Segment(tuple(intro), segment.blank_before), layout)
+        for marker, item_indent, text in entries:
+            block = Block(BlockKind.LIST_ITEM, text, marker=marker)
+            yield _Proto(block, indent=item_indent, marker=marker)
+        return
+    if layout.unwrapped and indent <= layout.body_indent:
         for line in lines:
-            yield _lone(line, tl.indent_of(line))
+            yield _lone(line, tl.indent_of(line), layout)
+        return
+    paragraphs = tl.paragraphs_by_indent(lines, layout.wrap_width)
+    if paragraphs is not None:
+        kind = BlockKind.QUOTE if _quoted(indent, layout) else BlockKind.PARAGRAPH
+        for text in paragraphs:
+            yield _Proto(Block(kind, text), indent=indent)
     elif indent > layout.body_indent + 1:
-        yield _Proto(_indented(lines, indent, layout), indent=indent)
+        yield from _indented(lines, indent, layout)
     else:
-        text = tl.reflow(lines, layout.wrap_width)
-        yield _Proto(Block(BlockKind.PARAGRAPH, text), indent=indent)
+        text, kept = tl.reflow_lines(lines, layout.wrap_width)
+        if kept and layout.fixed:
+            yield from _preformatted(lines, indent)
+        else:
+            yield _Proto(Block(BlockKind.PARAGRAPH, text), indent=indent)
 
 
-def _lone(line: str, indent: int) -> _Proto:
+def _preformatted(lines: tuple[str, ...], indent: int) -> Iterator[_Proto]:
+    """Lines shown as they are written (trailing blanks aside), cut every
+    `PREFORMATTED_LINES` lines so that no block is slow to lay out."""
+    for start in range(0, len(lines), PREFORMATTED_LINES):
+        text = "\n".join(lines[start : start + PREFORMATTED_LINES])
+        yield _Proto(Block(BlockKind.PREFORMATTED, text), indent=indent)
+
+
+def _lone(line: str, indent: int, layout: Layout) -> _Proto:
     text = line.strip()
     if tl.is_rule(text):
         return _Proto(Block(BlockKind.RULE, ""))
+    marker = tl.list_marker(line)
+    if marker is not None:
+        block = Block(BlockKind.PARAGRAPH, text)
+        return _Proto(block, lone=True, indent=indent, marker=marker[0])
+    if indent > layout.body_indent + 1 and (
+        tl.has_gap(text) or (layout.fixed and tl.is_codeish((text,)))
+    ):
+        return _Proto(Block(BlockKind.PREFORMATTED, line), indent=indent)
     return _Proto(Block(BlockKind.PARAGRAPH, text), lone=True, indent=indent)
 
 
-def _indented(lines: tuple[str, ...], indent: int, layout: Layout) -> Block:
+def _indented(lines: tuple[str, ...], indent: int, layout: Layout) -> Iterator[_Proto]:
     """A block indented beyond the body: code, verse, a list, or a quoted passage.
 
     Only where body text starts at the margin does indented prose mean a quotation; RFCs
-    indent whole sections and their lists.
+    indent whole sections and their lists. Indented lines that are not prose keep their
+    columns, except verse, whose lines start with capitals and may wrap in a narrow pane.
     """
     if tl.is_codeish(lines):
-        return Block(BlockKind.CODE, tl.dedent(lines, indent))
-    text = tl.reflow(lines, layout.wrap_width - indent)
-    quoted = layout.body_indent == 0 and "\n" not in text and not tl.starts_list_item(text)
-    return Block(BlockKind.QUOTE if quoted else BlockKind.PARAGRAPH, text)
+        yield from _preformatted(lines, indent)
+        return
+    text, kept = tl.reflow_lines(lines, layout.wrap_width - indent)
+    if kept and (layout.fixed or not tl.is_verse(lines)):
+        yield from _preformatted(lines, indent)
+        return
+    quoted = _quoted(indent, layout) and "\n" not in text and not tl.starts_list_item(text)
+    kind = BlockKind.QUOTE if quoted else BlockKind.PARAGRAPH
+    yield _Proto(Block(kind, text), indent=indent)
+
+
+def _quoted(indent: int, layout: Layout) -> bool:
+    """Whether prose at `indent` is a quotation: indented where body text is not."""
+    return layout.body_indent == 0 and indent > layout.body_indent + 1
 
 
 def _judge_lone(
     proto: _Proto, previous: Block | None, following: _Proto | None, layout: Layout
 ) -> Block:
     text = proto.block.text
-    if is_caption(text, previous, following):
+    if proto.marker:
+        item = _lone_item(proto, previous, following, layout)
+        if item is not None:
+            return item
+    elif is_caption(text, previous, following):
         return Block(BlockKind.CAPTION, text)
     level = heading_level(proto, previous, following, layout)
     if level:
         return Block(BlockKind.HEADING, text, level=level)
+    if proto.marker:
+        return _item_block(proto)
     return proto.block
+
+
+def _lone_item(
+    proto: _Proto, previous: Block | None, following: _Proto | None, layout: Layout
+) -> Block | None:
+    """A lone line that starts with a list marker, as a list item; None where it may be a
+    numbered section heading ("1. Introduction" at the margin, between paragraphs)."""
+    if proto.marker in _BULLET_MARKERS:
+        return _item_block(proto)
+    if proto.indent < layout.body_indent:
+        return None
+    listed = previous is not None and previous.kind is BlockKind.LIST_ITEM
+    if listed or (following is not None and bool(following.marker)):
+        return _item_block(proto)
+    return None
+
+
+def _item_block(proto: _Proto) -> Block:
+    marker = proto.marker
+    text = proto.block.text.removeprefix(marker).strip()
+    return Block(BlockKind.LIST_ITEM, text, marker=marker)
 
 
 def is_caption(text: str, previous: Block | None, following: _Proto | None) -> bool:
