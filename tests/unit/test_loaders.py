@@ -408,3 +408,18 @@ def test_huge_code_blocks_and_tables_are_cut_into_pieces_without_losing_text() -
     assert [row for part in parts for row in part.rows[1:]] == [
         (str(i), str(i * 2)) for i in range(1_000)
     ]
+
+
+def test_a_huge_preformatted_block_is_cut_into_pieces_that_keep_text_and_links() -> None:
+    from reader.core.loaders import MAX_CODE_LINES, bounded
+    from reader.core.models import Block, BlockKind, Span, SpanKind
+
+    lines = [f"{n:6d}   column   {n * 7:8d}" for n in range(3 * MAX_CODE_LINES + 5)]
+    text = "\n".join(lines)
+    target = text.index(lines[2 * MAX_CODE_LINES + 3])
+    link = Span(target, target + 6, SpanKind.LINK, "https://example.org/")
+    pieces = bounded(Block(BlockKind.PREFORMATTED, text, (link,)))
+    assert len(pieces) == 4
+    assert "\n".join(piece.text for piece in pieces) == text
+    linked = [(piece.text[s.start : s.end], s.target) for piece in pieces for s in piece.spans]
+    assert linked == [(text[target : target + 6], "https://example.org/")]

@@ -100,7 +100,7 @@ def test_gutenberg_and_rfc_layout(loaded: dict[Path, Article | Skipped]) -> None
     rfc = _article(loaded, "rfc_rfc2616.txt")
     assert rfc.title == "Hypertext Transfer Protocol -- HTTP/1.1"
     toc = next(b for b in rfc.document.blocks if "Introduction ....." in b.text)
-    assert toc.kind is BlockKind.CODE
+    assert toc.kind is BlockKind.PREFORMATTED
     headings = [b.text for b in rfc.document.blocks if b.kind is BlockKind.HEADING]
     assert headings[:4] == [
         "Status of this Memo",

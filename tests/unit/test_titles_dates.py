@@ -141,11 +141,6 @@ def test_a_rust_rfc_file_name_is_not_the_raw_stem(tmp_path: Path) -> None:
     assert "0002: " in article.meta.title
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs markdown.py to call metadata.fallback_title (owned by another engineer); "
-    "remove this mark when it is wired",
-)
 def test_a_rust_rfc_title_through_the_markdown_loader(tmp_path: Path) -> None:
     article = _load(tmp_path / "rustrfc_2094-nll.md", RUST_RFC)
     assert article.meta.title == "RFC 2094: NLL"

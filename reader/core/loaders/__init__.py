@@ -167,13 +167,23 @@ the reading view more than a few milliseconds to lay out (a 20,000-line block to
 
 
 def bounded(block: Block) -> tuple[Block, ...]:
-    """`block`, or its pieces when it is a huge code block or table; no text is lost."""
-    if block.kind is BlockKind.CODE and block.text.count("\n") >= MAX_CODE_LINES:
+    """`block`, or its pieces when it is a huge code or preformatted block or a table; no text
+    is lost and spans move with their text."""
+    laid_out = block.kind in (BlockKind.CODE, BlockKind.PREFORMATTED)
+    if laid_out and block.text.count("\n") >= MAX_CODE_LINES:
         lines = block.text.split("\n")
-        return tuple(
-            replace(block, text="\n".join(lines[start : start + MAX_CODE_LINES]))
-            for start in range(0, len(lines), MAX_CODE_LINES)
-        )
+        pieces, offset = [], 0
+        for start in range(0, len(lines), MAX_CODE_LINES):
+            text = "\n".join(lines[start : start + MAX_CODE_LINES])
+            end = offset + len(text)
+            spans = tuple(
+                replace(span, start=max(span.start - offset, 0), end=min(span.end, end) - offset)
+                for span in block.spans
+                if span.start < end and span.end > offset
+            )
+            pieces.append(replace(block, text=text, spans=spans))
+            offset = end + 1
+        return tuple(pieces)
     if block.kind is BlockKind.TABLE and len(block.rows) > MAX_TABLE_ROWS + 1:
         header, body = block.rows[0], block.rows[1:]
         pieces = []

@@ -22,8 +22,9 @@ from reader.core.loaders.metadata import (
     coerce_date,
     coerce_tags,
     coerce_text,
+    fallback_title,
     first_sentence,
-    humanise_stem,
+    looks_like_slug,
 )
 from reader.core.models import ArticleMeta, ArticleStream, Block, BlockKind
 
@@ -56,8 +57,10 @@ def markdown_stream(path: Path, text: str) -> ArticleStream:
     warnings = list(front.warnings)
     chunks = iter_markdown_blocks(front.body)
     title = coerce_text(front.fields.get("title"))
+    if looks_like_slug(title):
+        title = title_heading(front.body) or title  # "title: version-060" names no article
     if not title:
-        title = title_heading(front.body) or humanise_stem(path.stem)
+        title = title_heading(front.body) or fallback_title(path.stem, front.body)
     if not title:
         first = next(chunks, ())
         chunks = itertools.chain([first], chunks)
