@@ -151,3 +151,19 @@ def test_tables_have_no_rule_rows_and_pages_no_edit_links_or_pilcrows(pages) -> 
         if "[edit]" in text or "¶" in text:
             problems.append(f"{name}: [edit] or ¶ left in the text")
     assert not problems, problems
+
+
+BOILERPLATE = {
+    "saved-web-pages/readability_bbc-1_source.html": ("Most watched", "More on this story"),
+    "saved-web-pages/readability_folha_source.html": ("Mais lidas em Esporte",),
+}
+"""Headings of "most read" and "related" lists that sit inside these pages' <main>."""
+
+
+def test_related_story_lists_inside_main_are_left_out(pages) -> None:
+    found = []
+    for name, article, _, _ in pages:
+        for phrase in BOILERPLATE.get(name, ()):
+            if phrase in article.document.text:
+                found.append(f"{name}: {phrase!r}")
+    assert not found, found

@@ -95,7 +95,7 @@ def extract(tree: lxml_html.HtmlElement) -> Extraction:
     if small and _words(page) <= SHORT_PAGE and coverage(page, reference) >= GOOD_COVERAGE:
         return Extraction(page, "page text", coverage(page, reference))  # all article
     first = coverage(candidates.get("trafilatura", ()), reference)
-    sections = max((_headings(candidates[n]) for n in _INDEPENDENT if n in candidates), default=0)
+    sections = _sections(candidates)
     keeps_sections = _headings(candidates.get("trafilatura", ())) >= sections - 1
     if "trafilatura" in candidates and first >= GOOD_COVERAGE and keeps_sections:
         return Extraction(candidates["trafilatura"], "trafilatura", first)
@@ -105,7 +105,7 @@ def extract(tree: lxml_html.HtmlElement) -> Extraction:
     if not reference:
         name = next(iter(candidates))
         return Extraction(candidates[name], name, 1.0)
-    scores = {name: coverage(blocks, reference) for name, blocks in candidates.items()}
+    scores = {name: _score(blocks, reference) for name, blocks in candidates.items()}
     for name, blocks in candidates.items():
         if _headings(blocks) < sections - 1:
             scores[name] -= 0.1  # it lost the page's sections: a reading that keeps them wins
@@ -166,12 +166,31 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
 
 
 def _reference(candidates: dict[str, tuple[Block, ...]]) -> set[tuple[str, ...]]:
-    """The main text: readability's, with the `<main>` element's when the page has one."""
-    reference: set[tuple[str, ...]] = set()
+    """The main text: readability's, plus what the `<main>` element and trafilatura agree on
+    beyond it (a list readability's cleaning dropped). A `<main>` alone is not trusted: pages
+    put "Most read" and "Related stories" inside it."""
+    main = block_shingles(candidates.get("main element", ()))
+    if "readability" not in candidates:
+        return main or block_shingles(candidates.get("trafilatura", ()))
+    return block_shingles(candidates["readability"]) | (
+        main & block_shingles(candidates.get("trafilatura", ()))
+    )
+
+
+def _score(blocks: tuple[Block, ...], reference: set[tuple[str, ...]]) -> float:
+    """Coverage of the main text, less half the share of the candidate that is not in it
+    (boilerplate a wider reading takes along)."""
+    own = block_shingles(blocks)
+    extra = len(own - reference) / len(own) if own else 0.0
+    return coverage(blocks, reference) - 0.5 * extra
+
+
+def _sections(candidates: dict[str, tuple[Block, ...]]) -> int:
+    """How many headings the page's article has, by the most trusted independent reading."""
     for name in _INDEPENDENT:
         if name in candidates:
-            reference |= block_shingles(candidates[name])
-    return reference
+            return _headings(candidates[name])
+    return 0
 
 
 _INDEPENDENT = ("readability", "main element")
