@@ -39,7 +39,7 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 """A word, or one CJK character: those scripts put no spaces between words."""
 _ANCHOR_TEXT = frozenset(("¶", "#", "§", "🔗", "link", "permalink", "anchor", ""))
-_EDIT_CLASSES = re.compile(r"\b(mw-editsection|editsection|mw-jump-link|noprint)\b")
+_EDIT_CLASSES = re.compile(r"\b(mw-editsection|editsection|mw-jump-link|noprint|hatnote)\b")
 _ANCHOR_CLASSES = re.compile(r"\b(pilcrow|headerlink|anchor-link|header-anchor|hash-link)\b")
 _BOILERPLATE = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
 
