@@ -216,7 +216,7 @@ def make_display_library(root: Path, data_dir: Path) -> dict[str, str]:
     names["beta.txt"] = "Beta"
     html = (
         "<html><head><title>Gamma &#27;]0;html-title&#7; &#x1b;]52;c;aHRtbA==&#x7; "
-        f"{accent} &#x9b;31m &#x202e;</title></head><body><article><h1>Gamma</h1>"
+        f"{accent} &#x9b;31m &#x202e;</title></head><body><article><h1>The third page</h1>"
         f"<p>Paragraph &#27;[2J {click} &#x1b;P1$r&#x1b;\\ with enough words to be kept as "
         "the article text by the extractor, and then some more words follow here.</p>"
         f'<p>Another <a href="%1b]0;a-title%07">link</a> and <a href="jav&#x09;ascript:x">'

@@ -331,7 +331,7 @@ class _Walker:
         self.walk(element, depth)
         if role == "link":
             target = (element.get("href") or element.get("target") or "").strip()
-            if target and not target.startswith(("javascript:", "#")):
+            if target and not target.lower().startswith(("javascript:", "data:")):
                 self.inline.span(start, SpanKind.LINK, target[:2_000])
         elif role == "code" and not self.inline.pre:
             self.inline.span(start, SpanKind.CODE)
