@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from reader.core.loaders.metadata import (
@@ -70,7 +71,7 @@ def text_stream(path: Path, text: str) -> ArticleStream:
     if "《" in text and _KANA.search(text[:10_000]):
         text = _RUBY.sub("", text)
     lines = text.split("\n")
-    fixed = is_fixed_layout(lines)
+    fixed = is_fixed_layout(lines, paged="[Page " in text or "\f" in text)
     if fixed:
         lines = without_page_furniture(lines)
     tags = _take_tags(lines)
@@ -81,8 +82,7 @@ def text_stream(path: Path, text: str) -> ArticleStream:
         title, title_author = _take_title(lines)
         author = author or title_author
     date_text = _field(head, _DATE_FIELD)
-    segments = split_segments(lines)
-    chunks = chunked(classify(segments, measure(segments, fixed=fixed)))
+    chunks = _blocks(lines, fixed)
     if not title:
         first = next(chunks, ())
         chunks = itertools.chain([first], chunks)
@@ -95,6 +95,13 @@ def text_stream(path: Path, text: str) -> ArticleStream:
         format="text",
     )
     return ArticleStream(path, meta, chunks, index_words=lambda: plain_words(lines))
+
+
+def _blocks(lines: list[str], fixed: bool) -> Iterator[tuple[Block, ...]]:
+    """The article's chunks, measured and classified only when first asked for: the indexer
+    takes `plain_words` instead and never needs them."""
+    segments = split_segments(lines)
+    yield from chunked(classify(segments, measure(segments, fixed=fixed)))
 
 
 def plain_words(lines: list[str]) -> str:

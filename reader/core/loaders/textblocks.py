@@ -94,10 +94,11 @@ def text_blocks(text: str) -> Iterator[tuple[Block, ...]]:
     return chunked(classify(segments, measure(segments, fixed=fixed)))
 
 
-def is_fixed_layout(lines: list[str]) -> bool:
-    """RFC-style text: an IETF header block at the top, or pages with "[Page N]" footers."""
+def is_fixed_layout(lines: list[str], *, paged: bool = True) -> bool:
+    """RFC-style text: an IETF header block at the top, or pages with "[Page N]" footers
+    (looked for only when `paged`: the text holds "[Page " or a form feed)."""
     head = list(itertools.islice((line for line in lines if line.strip()), 30))
-    return tl.is_ietf_header(head) or tl.is_paged(lines)
+    return tl.is_ietf_header(head) or (paged and tl.is_paged(lines))
 
 
 def split_segments(lines: list[str]) -> list[Segment]:
@@ -123,10 +124,11 @@ def _marked_literals(segments: list[Segment]) -> list[Segment]:
     """Segments indented beyond the text of a paragraph ending in "::", as literal."""
     literal_indent: int | None = None
     for index, segment in enumerate(segments):
-        indent = min(tl.indent_of(line) for line in segment.lines)
-        if literal_indent is not None and indent > literal_indent:
-            segments[index] = Segment(segment.lines, segment.blank_before, literal=True)
-            continue
+        if literal_indent is not None:  # measured only after a "::" (most texts have none)
+            indent = min(tl.indent_of(line) for line in segment.lines)
+            if indent > literal_indent:
+                segments[index] = Segment(segment.lines, segment.blank_before, literal=True)
+                continue
         literal_indent = None
         last = segment.lines[-1]
         if last.endswith("::"):
