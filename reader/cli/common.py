@@ -27,7 +27,14 @@ def resolve_roots(paths: list[Path]) -> tuple[list[Path], list[str]]:
     roots: list[Path] = []
     problems: list[str] = []
     for path in paths:
-        resolved = path.expanduser().resolve()
+        try:
+            resolved = path.expanduser().resolve()
+        except RuntimeError:  # Python 3.11-3.12 raise this for a symbolic link loop
+            problems.append(f"a symbolic link that loops back on itself: {inert(str(path))}")
+            continue
+        except OSError as error:
+            problems.append(f"cannot open {inert(str(path))}: {error.strerror or error}")
+            continue
         if resolved.exists():
             if resolved not in roots:
                 roots.append(resolved)

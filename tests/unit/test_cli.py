@@ -225,3 +225,20 @@ def test_index_makes_imported_notes_searchable(
     found = index.search("kingfisher", roots=[shelf])
     assert [(r.kind, r.path.name) for r in found.results] == [("note", "heron.txt")]
     index.close()
+
+
+@pytest.mark.parametrize("command", [("index",), ("search", "heron")])
+def test_a_root_that_is_a_symbolic_link_loop_gets_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, shelf: Path, command: tuple[str, ...]
+) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    code, _, err = reader(capsys, *command, str(tmp_path / "a"))
+    assert code == 2
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[0] == (
+        f"reader: a symbolic link that loops back on itself: {tmp_path / 'a'}"
+    )
+    code, _, err = reader(capsys, *command, str(tmp_path / "a"), str(shelf))
+    assert code == 0, err
+    assert "loops back on itself" in err
