@@ -14,7 +14,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.core.schema import USER_DATA_TABLES, guard, now, under
+from reader.core.schema import guard, now, under
+from reader.core.tables import USER_DATA_TABLES
 
 
 class ArticleRecord(NamedTuple):
@@ -56,10 +57,14 @@ class BatchResult(NamedTuple):
 
 _COLUMNS = (
     "path, root, display_path, source, size, mtime_ns, content_hash, format, title, author, "
-    "date, tags, description, url, words, warnings, indexed_at"
+    "date, tags, description, url, words, warnings, indexed_at, revision"
 )
-_INSERT_SQL = f"INSERT INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 17)})"
-_UPDATE_SQL = f"UPDATE articles SET ({_COLUMNS}, missing) = ({', '.join('?' * 17)}, 0) WHERE id = ?"
+_INSERT_SQL = f"INSERT INTO articles ({_COLUMNS}) VALUES ({', '.join('?' * 18)})"
+_UPDATE_SQL = f"UPDATE articles SET ({_COLUMNS}, missing) = ({', '.join('?' * 18)}, 0) WHERE id = ?"
+_NEXT_REVISION_SQL = """
+    INSERT INTO meta (key, value) VALUES ('revision', '1')
+    ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value
+"""
 _USER_DATA = " OR ".join(
     f"EXISTS (SELECT 1 FROM {table} u WHERE u.article_id = articles.id)"
     for table in USER_DATA_TABLES
@@ -117,8 +122,11 @@ class IndexWrites:
         with self._transaction() as conn:
             # A first index has no missing rows: skip a query per file looking for one.
             moves = conn.execute(_ANY_MISSING_SQL).fetchone()[0]
+            # One revision per batch: the stamp the search index keeps with each document,
+            # so that checking the index against the library compares content, not counts.
+            revision = int(conn.execute(_NEXT_REVISION_SQL).fetchone()[0]) if records else 0
             for record in records:
-                self._write_article(conn, record, indexed_at, result, moves)
+                self._write_article(conn, record, (indexed_at, revision), result, moves)
             for skip in skips:
                 conn.execute("INSERT OR REPLACE INTO skipped VALUES (?, ?, ?, ?, ?)", tuple(skip))
                 row = conn.execute(
@@ -133,7 +141,7 @@ class IndexWrites:
         self,
         conn: sqlite3.Connection,
         record: ArticleRecord,
-        indexed_at: str,
+        written: tuple[str, int],
         result: BatchResult,
         moves: bool,
     ) -> None:
@@ -146,7 +154,7 @@ class IndexWrites:
             row = conn.execute(_MOVED_SQL, (record.content_hash,)).fetchone()
             if row:
                 result.moved.append(row[0])
-        values = (*record[:-1], indexed_at)
+        values = (*record[:-1], *written)
         if row:
             conn.execute(_UPDATE_SQL, (*values, row[0]))
             article_id = row[0]

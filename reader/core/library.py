@@ -204,7 +204,7 @@ def scan(
         tick(min(done, len(plan.todo)), len(plan.todo), "indexing")
     store.purge_missing()
     for root in _outdated_roots(store, [root for root in roots if root.exists()]):
-        store.set_setting(_version_key(root), LOADER_VERSION)
+        store.set_meta(_version_key(root), LOADER_VERSION)
     gone = tuple(dict.fromkeys(i for i in removed if i not in reused))
     if on_change and gone:
         on_change(ArticleChanges(removed=gone))
@@ -233,9 +233,7 @@ def _version_key(root: bytes | Path) -> str:
 def _outdated_roots(store: Store, roots: Sequence[Path]) -> tuple[bytes, ...]:
     """The roots last scanned by other loaders than these (or never)."""
     return tuple(
-        os.fsencode(root)
-        for root in roots
-        if store.get_setting(_version_key(root)) != LOADER_VERSION
+        os.fsencode(root) for root in roots if store.get_meta(_version_key(root)) != LOADER_VERSION
     )
 
 

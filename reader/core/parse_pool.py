@@ -16,14 +16,20 @@ Parsing is CPU-bound, so a scan parses in processes. This pool is ours rather th
 Workers come from the forkserver (forking a process whose UI threads hold locks can deadlock
 the child), which imports the loaders once so a replaced worker starts in milliseconds. When
 workers cannot be started, `PoolUnavailable` is raised and the scan parses the rest in-process.
+
+No process outlives the scan's, even one killed with SIGKILL in the middle of a file that takes
+a minute to parse (see `_die_with_the_scan`): the worker, the forkserver and the resource
+tracker are gone within milliseconds, not when the file is done.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import selectors
+import signal
 import sys
 import threading
 import time
@@ -69,6 +75,23 @@ def _real_stderr() -> Iterator[None]:
             sys.stderr = saved
 
 
+@contextlib.contextmanager
+def _deaf_to_the_terminal() -> Iterator[None]:
+    """Processes started here inherit SIGINT and SIGHUP blocked (a mask survives fork and exec).
+
+    Ctrl-C and a closed terminal signal the whole process group. The forkserver and the
+    resource tracker, started with the first worker, would die of SIGHUP before the scan had
+    heard of it, and the workers with the forkserver (see `_die_with_the_scan`): the files
+    they were parsing recorded as crashing their parser, and kept as skipped. The scan's own
+    process decides what the signal means and stops its workers; the helpers end with it.
+    """
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def _silence() -> None:
     """Point this worker's stdout and stderr at the null device: the terminal is the app's."""
     null = os.open(os.devnull, os.O_RDWR)
@@ -78,8 +101,60 @@ def _silence() -> None:
     os.close(null)
 
 
+_PR_SET_PDEATHSIG = 1
+"""From <linux/prctl.h>: the signal this process gets when its parent ends."""
+
+
+def _die_with_the_scan() -> None:
+    """Make this worker end when the process running the scan ends, however it ends.
+
+    The worker's parent is the forkserver, and every process the forkserver starts inherits
+    the write end of its "alive" pipe, which the forkserver waits on to know its clients are
+    gone. A worker busy on a slow file kept that pipe open, so a scan killed mid-file left the
+    worker, the forkserver and the resource tracker running until the file was done (a
+    minute, for some saved pages), holding the terminal's output pipe open all that time.
+
+    So the worker closes its copy (it starts no processes): the scan's own copy closes when it
+    ends, and the forkserver exits at once. The kernel then kills the worker as its parent
+    goes (PR_SET_PDEATHSIG, even in the middle of C code that holds the GIL); where that is not
+    available, a thread notices the new parent within half a second. With both gone, the
+    resource tracker sees the end of its pipe and exits too.
+    """
+    from multiprocessing import forkserver
+
+    parent = os.getppid()
+    armed = False
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    server = getattr(forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None
+    if os.getppid() != parent:  # the forkserver ended before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit once this process has a new parent: the old one (the forkserver) has ended."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 def _worker_main(conn: Connection, load: Callable[[bytes, int], Any], max_bytes: int) -> None:
-    """Parse the paths of each task, sending every file's result as soon as it is ready."""
+    """Parse the paths of each task, sending every file's result as soon as it is ready.
+
+    SIGINT and SIGHUP are ignored, as well as blocked, in case the forkserver was started by
+    other code (see `_deaf_to_the_terminal`)."""
+    _die_with_the_scan()
+    for terminal_signal in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(terminal_signal, signal.SIG_IGN)
     _silence()
     while True:
         try:
@@ -157,7 +232,7 @@ class ParsePool(Generic[Item]):
             target=_worker_main, args=(child, self._load, self._max_bytes), daemon=True
         )
         try:
-            with _start_lock, _real_stderr():
+            with _start_lock, _real_stderr(), _deaf_to_the_terminal():
                 process.start()
         except Exception as error:  # no fork, no forkserver, a full process table…
             parent.close()

@@ -11,7 +11,11 @@ from pathlib import Path
 APP_NAME = "reader"
 DATA_DIR_ENV = "READER_DATA_DIR"
 CONFIG_DIR_ENV = "READER_CONFIG_DIR"
-DATABASE_NAME = "reader.db"
+LEGACY_DATABASE_NAME = "reader.db"
+"""The single database of reader before user data and derived data were split (see `tables`)."""
+LIBRARY_DATABASE_NAME = "library.db"
+USER_DATABASE_NAME = "user.db"
+BACKUP_DIR_NAME = "backups"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -34,8 +38,22 @@ def config_dir() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
-def database_path(directory: Path) -> Path:
-    return directory / DATABASE_NAME
+def library_database_path(directory: Path) -> Path:
+    """The derived database: articles and their text, rebuilt from the files when damaged."""
+    return directory / LIBRARY_DATABASE_NAME
+
+
+def user_database_path(directory: Path) -> Path:
+    """What the user made: notes, highlights, reading state, settings. Never rebuilt."""
+    return directory / USER_DATABASE_NAME
+
+
+def legacy_database_path(directory: Path) -> Path:
+    return directory / LEGACY_DATABASE_NAME
+
+
+def backup_dir(directory: Path) -> Path:
+    return directory / BACKUP_DIR_NAME
 
 
 def bundled_articles() -> Path:

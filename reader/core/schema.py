@@ -1,28 +1,34 @@
-"""The database file: schema as numbered migrations, checks that a file really is ours, and
-the errors a user can act on.
+"""Database files: schema as numbered migrations, checks that a file really is ours, and the
+errors a user can act on. Which tables each file holds, and why there are two, is in `tables`.
 
 Migration N (1-based) turns a version N-1 database into version N. `PRAGMA user_version` records
 the version, so an old database is upgraded step by step; each step commits or rolls back whole,
 and an existing database is copied with the backup API before the first step touches it.
 
-Why the article text has its own table: the article list reads every row of `articles`, and
-4 KB of text per row would spread those rows over one page each; apart, 100,000 rows are a few
-thousand pages.
-
-A file that fails the checks is moved aside whole (with its -wal and -shm), never rewritten;
-fresh databases are built under a temporary name and linked in, so reader.db is never half made.
+A file that fails the checks is never rewritten: it is moved aside whole (with its -wal and
+-shm), or, for the derived library, deleted and rebuilt. Fresh databases are built under a
+temporary name and linked in, so a database is never half made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
+
+from reader.core.tables import (
+    LIBRARY_MIGRATIONS,
+    LIBRARY_TABLES,
+    USER_MIGRATIONS,
+    USER_TABLES,
+)
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -37,23 +43,44 @@ class ReadOnlyDataDir(StoreError):
 
 
 class CorruptDatabase(StoreError):
-    """reader.db was unusable and has been moved to `moved_to`; nothing was deleted."""
+    """A database file was unusable and has been moved to `moved_to`; nothing was deleted."""
 
-    def __init__(self, moved_to: Path, problem: str) -> None:
+    def __init__(self, moved_to: Path, problem: str, name: str = "reader.db") -> None:
         self.moved_to = moved_to
-        salvage = (
-            f" To salvage reading positions: sqlite3 '{moved_to}' .recover | sqlite3 recovered.db"
-            if problem.startswith(("is damaged", "is truncated"))
-            else " If it is yours, move it back while reader is not running."
-        )
+        self.problem = problem
         super().__init__(
-            f"reader.db {problem}; it was moved to {moved_to} and reader starts with an empty "
-            f"index (your article files are untouched).{salvage}"
+            f"{name} {problem}; it was moved to {moved_to}. If it is yours, move it back while "
+            "reader is not running."
         )
 
 
 class NewerDatabase(StoreError):
     pass
+
+
+class DiskFull(StoreError):
+    """The disk holding the data directory is full: nothing was written, nothing was lost."""
+
+
+def store_error(error: sqlite3.Error, *paths: Path) -> StoreError:
+    """The StoreError a user can act on for `error`, met in the databases at `paths`.
+
+    Damage marks the files for a full check at the next open, which rebuilds a damaged
+    library and salvages a damaged user database.
+    """
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or "disk is full" in str(error):
+        folder = paths[0].parent if paths else Path(".")
+        return DiskFull(f"the disk is full: nothing more can be written to {folder}")
+    if _is_corruption(error):
+        for path in paths:
+            with contextlib.suppress(OSError):
+                damage_marker(path).touch()
+        return StoreError(
+            f"the database is damaged ({error}); restart reader to rebuild the library index "
+            "(your notes are kept apart and checked too)"
+        )
+    return StoreError(f"database error: {error}")
 
 
 def guard(method: Callable[_P, _T]) -> Callable[_P, _T]:
@@ -64,16 +91,24 @@ def guard(method: Callable[_P, _T]) -> Callable[_P, _T]:
         try:
             return method(*args, **kwargs)
         except sqlite3.Error as error:
-            path = getattr(args[0], "path", None) if args else None
-            if _is_corruption(error) and isinstance(path, Path):
-                damage_marker(path).touch()  # the next open checks it fully and moves it aside
-                raise StoreError(
-                    f"reader.db is damaged ({error}); restart reader to set it aside and "
-                    "rebuild the index"
-                ) from error
-            raise StoreError(f"database error: {error}") from error
+            owner = args[0] if args else None
+            paths = [
+                path
+                for path in (getattr(owner, "path", None), getattr(owner, "user_path", None))
+                if isinstance(path, Path)
+            ]
+            raise store_error(error, *paths) from error
 
     return guarded
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already: after SQLITE_FULL (and some
+    other errors) it rolls back by itself, and a second ROLLBACK would raise "cannot rollback -
+    no transaction is active" over the error that matters."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def now() -> str:
@@ -94,118 +129,44 @@ def under(roots: Sequence[Path] | None, column: str = "path") -> tuple[str, list
     return "(" + " OR ".join(clauses) + ")" if clauses else "0", params
 
 
-MIGRATIONS: list[str] = [
-    # 1: articles, their text, reading state, skipped files, settings.
-    """
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY,
-        path BLOB NOT NULL UNIQUE,          -- os.fsencode(): lossless for any file name
-        root BLOB NOT NULL,
-        display_path TEXT NOT NULL,
-        source TEXT NOT NULL DEFAULT '',
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        content_hash TEXT NOT NULL,         -- blake2b of the bytes: follows moved files
-        format TEXT NOT NULL DEFAULT 'text',
-        title TEXT NOT NULL DEFAULT '',
-        author TEXT NOT NULL DEFAULT '',
-        date TEXT,                          -- ISO 8601
-        tags TEXT NOT NULL DEFAULT '',      -- joined with U+001F
-        description TEXT NOT NULL DEFAULT '',
-        url TEXT NOT NULL DEFAULT '',
-        words INTEGER NOT NULL DEFAULT 0,
-        warnings TEXT NOT NULL DEFAULT '',  -- joined with newlines
-        missing INTEGER NOT NULL DEFAULT 0, -- file gone, row kept for its user data
-        indexed_at TEXT NOT NULL
-    );
-    CREATE INDEX articles_missing ON articles(content_hash) WHERE missing = 1;  -- moves, purges
-    CREATE INDEX articles_date ON articles(date);
-    CREATE INDEX articles_title ON articles(title COLLATE NOCASE);
-    CREATE TABLE article_text (
-        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-        text TEXT NOT NULL
-    );
-    CREATE TABLE reading_state (
-        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-        position INTEGER NOT NULL DEFAULT 0,
-        read INTEGER NOT NULL DEFAULT 0,
-        last_read TEXT
-    );
-    CREATE INDEX reading_state_last_read ON reading_state(last_read);
-    CREATE TABLE skipped (
-        path BLOB PRIMARY KEY,
-        display_path TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        size INTEGER NOT NULL DEFAULT -1,
-        mtime_ns INTEGER NOT NULL DEFAULT -1
-    );
-    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    """,
-    # 2: notes and highlights. RESTRICT: an article row with notes can never be deleted, so
-    # deleting one (by a purge or by hand) fails loudly instead of taking the notes with it.
-    """
-    CREATE TABLE notes (
-        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE RESTRICT,
-        text TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        version INTEGER NOT NULL DEFAULT 1  -- optimistic concurrency: bumped by every save
-    );
-    CREATE INDEX notes_updated ON notes(updated_at);
-    CREATE TABLE highlights (
-        id TEXT PRIMARY KEY,                -- uuid4: survives export and import
-        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE RESTRICT,
-        quote TEXT NOT NULL,
-        prefix TEXT NOT NULL DEFAULT '',
-        suffix TEXT NOT NULL DEFAULT '',
-        start_offset INTEGER NOT NULL,      -- into the article's Document.text
-        end_offset INTEGER NOT NULL,
-        orphaned INTEGER NOT NULL DEFAULT 0, -- could not be placed in the current text
-        color TEXT NOT NULL DEFAULT 'yellow',
-        comment TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        version INTEGER NOT NULL DEFAULT 1,
-        deleted_at TEXT                     -- soft delete: undo clears it
-    );
-    CREATE INDEX highlights_article ON highlights(article_id, start_offset);
-    CREATE INDEX highlights_updated ON highlights(updated_at);
-    """,
-]
+@dataclass(frozen=True)
+class Kind:
+    """One of reader's database files: its name, migrations and the tables that prove it ours."""
 
-CORE_TABLES = frozenset({"articles", "reading_state", "settings"})
-"""Tables every version of reader's database has; without them a file is someone else's."""
+    name: str
+    migrations: Sequence[str]
+    core_tables: frozenset[str]
 
-USER_DATA_TABLES: tuple[str, ...] = ("reading_state", "notes", "highlights")
-"""Tables keyed by article id that hold what the user made; a missing article with a row in
-any of them is kept (and follows its file if it reappears). Notes add theirs here."""
+    @property
+    def latest(self) -> int:
+        return len(self.migrations)
 
 
-def latest_version() -> int:
-    return len(MIGRATIONS)
+LIBRARY = Kind("library.db", LIBRARY_MIGRATIONS, LIBRARY_TABLES)
+USER = Kind("user.db", USER_MIGRATIONS, USER_TABLES)
 
 
 def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def table_names(conn: sqlite3.Connection) -> set[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+def table_names(conn: sqlite3.Connection, schema: str = "main") -> set[str]:
+    rows = conn.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'")
     return {name for (name,) in rows if not name.startswith("sqlite_")}
 
 
-def migrate(conn: sqlite3.Connection, db_path: Path) -> Path | None:
+def migrate(conn: sqlite3.Connection, db_path: Path, kind: Kind) -> Path | None:
     """Bring `conn` (in autocommit mode) to the latest version; return the backup taken, if any.
 
     A database at version 0 is new and needs no backup; any other is copied first so that a
     migration that goes wrong in a way SQLite cannot roll back still leaves the user's data.
     """
     version = user_version(conn)
-    if version >= latest_version():
+    if version >= kind.latest:
         return None
     backup = backup_database(conn, db_path, version) if version > 0 else None
-    for number in range(version + 1, latest_version() + 1):
-        _apply(conn, number, MIGRATIONS[number - 1])
+    for number in range(version + 1, kind.latest + 1):
+        _apply(conn, number, kind.migrations[number - 1])
     return backup
 
 
@@ -239,7 +200,7 @@ def _apply(conn: sqlite3.Connection, number: int, script: str) -> None:
             conn.execute(f"PRAGMA user_version = {number}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
 
 
@@ -270,7 +231,7 @@ def damage_marker(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".damaged")
 
 
-def diagnose(db_path: Path) -> tuple[str | None, int]:
+def diagnose(db_path: Path, kind: Kind) -> tuple[str | None, int]:
     """Why the existing file at `db_path` is not a usable reader database (None if it is).
 
     Returns the problem and the schema version found. Errors that say nothing about the file
@@ -304,7 +265,7 @@ def diagnose(db_path: Path) -> tuple[str | None, int]:
     marker.unlink(missing_ok=True)
     if version == 0 and names:
         return "holds tables that are not reader's", version
-    if version > 0 and not names >= CORE_TABLES:
+    if version > 0 and not names >= kind.core_tables:
         return "is not a reader database", version
     return None, version
 
@@ -338,10 +299,14 @@ def stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+def uri(path: Path, mode: str = "rw") -> str:
+    """The file's URI; mode=rw never creates a new empty database if the file vanished."""
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    # mode=rw: never create a new empty database by accident if the file vanished.
     conn = sqlite3.connect(
-        f"{path.resolve().as_uri()}?mode=rw",
+        uri(path),
         uri=True,
         isolation_level=None,
         check_same_thread=False,
@@ -353,9 +318,15 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def move_aside(db: Path) -> Path:
-    """Rename db (and its -wal/-shm, which belong to it) to reader.db.corrupt-<timestamp>."""
-    target = unused_path(db.with_name(f"{db.name}.corrupt-{stamp()}"))
+def delete(db: Path) -> None:
+    """Delete a derived database with its -wal, -shm and damage marker."""
+    for path in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", ".damaged"))):
+        path.unlink(missing_ok=True)
+
+
+def move_aside(db: Path, why: str = "corrupt") -> Path:
+    """Rename db (and its -wal/-shm, which belong to it) to <name>.<why>-<timestamp>."""
+    target = unused_path(db.with_name(f"{db.name}.{why}-{stamp()}"))
     os.replace(db, target)
     for suffix in ("-wal", "-shm"):
         side = db.with_name(db.name + suffix)
@@ -364,8 +335,13 @@ def move_aside(db: Path) -> Path:
     return target
 
 
-def create(db: Path) -> None:
-    """Build a fresh database beside db and rename it in, so reader.db is never half made."""
+def create(db: Path, kind: Kind, fill: Callable[[sqlite3.Connection], None] | None = None) -> None:
+    """Build a fresh database beside db and rename it in, so a database is never half made.
+
+    Args:
+        fill: writes the first rows (the connection is in autocommit mode, so it may attach
+            another file), before the file is linked in.
+    """
     temp = db.with_name(f"{db.name}.new-{os.getpid()}-{threading.get_ident()}")
     temp.unlink(missing_ok=True)
     try:
@@ -373,7 +349,9 @@ def create(db: Path) -> None:
         conn = connect(temp)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
-            migrate(conn, temp)
+            migrate(conn, temp, kind)
+            if fill is not None:
+                fill(conn)
         finally:
             conn.close()
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from reader.core.models import (
     ScanReport,
     Skipped,
 )
+from reader.core.scan_lock import WAITING, scanning
 from reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -49,6 +51,14 @@ class Preload:
     """The list's last sort, filter and selection and the width mode (JSON; the UI's)."""
 
 
+def _waiting(
+    progress: Callable[[ScanProgress], None] | None,
+) -> Callable[[], None] | None:
+    if progress is None:
+        return None
+    return lambda: progress(ScanProgress(0, 0, WAITING))
+
+
 class LibrarySession:
     """A library opened on some roots, with its database in `data_dir`."""
 
@@ -63,6 +73,8 @@ class LibrarySession:
         """True while a scan (of this session) is bringing the search index up to date."""
         self.preloaded: Preload | None = None
         """What `preload` fetched before the UI started, taken once by the first screen."""
+        self._files_checked = False
+        self._closing = False
 
     @property
     def store(self) -> Store:
@@ -148,14 +160,26 @@ class LibrarySession:
                 on_change=on_change,
             )
 
-        index = self.search_index()
-        if index is None:
-            return run(None), IndexState(problem="the search index could not be opened")
-        self.indexing = True
-        try:
-            return scan_and_index(index, store, run, progress=progress)
-        finally:
-            self.indexing = False
+        waiting = _waiting(progress)
+        with scanning(self.data_dir, on_wait=waiting, cancelled=lambda: self._closing) as ours:
+            if not ours:  # closed while another reader was indexing: nothing was scanned
+                report = ScanReport(store.count(self.roots), notices=[WAITING])
+                return report, IndexState(problem=WAITING)
+            index = self.search_index()
+            if index is None:
+                return run(None), IndexState(problem="the search index could not be opened")
+            self.indexing = True
+            try:
+                return scan_and_index(
+                    index, store, run, progress=progress, check_files=self._check_files()
+                )
+            finally:
+                self.indexing = False
+
+    def _check_files(self) -> bool:
+        """The index's checksums are verified once per session, on its first update."""
+        first, self._files_checked = not self._files_checked, True
+        return first
 
     # -- search ----------------------------------------------------------------------------
 
@@ -201,24 +225,26 @@ class LibrarySession:
         return list(dict.fromkeys(result.article_id for result in found.results))
 
     def index_note_change(self, change: NoteChange) -> None:
-        """Keep search in step with one committed note or highlight change."""
-        index = self.search_index()
-        if index is None:
-            return
-        try:
-            from reader.core.notes import NotesStore
+        """A note or highlight change was committed: bring search up to it (and anything
+        else pending) now, if this process holds the index; else it waits in the outbox."""
+        self.replay_pending()
 
-            notes = NotesStore.for_store(self.store)
-            docs = notes.iter_note_documents(change.article_id)
-            doc = next((doc for doc in docs if doc.note_id == change.note_id), None)
-            if doc is None:  # deleted, or emptied: nothing of it should be found any more
-                index.remove_note(change.note_id)
-            else:
-                index.index_note(
-                    doc.note_id, doc.article_id, doc.text, article=self.summary(doc.article_id)
-                )
-        except Exception:  # search is derived data: a failure here never loses a note
-            return
+    def replay_pending(self) -> int:
+        """Take in what other writers (a second instance, `reader notes import`, a kill)
+        left in the outboxes; how many changes. Never raises: search is derived data."""
+        from reader.core.search import SearchIndexError
+        from reader.core.search.outbox import replay
+
+        index = self.search_index()
+        if index is None or self.indexing:  # a scan's follower replays them
+            return 0
+        try:
+            if not self.store.pending_count():
+                return 0
+            marks = replay(index, self.store)
+        except (SearchIndexError, StoreError):
+            return 0
+        return marks.article_count + marks.note_count
 
     def catch_up_search(self) -> IndexState:
         """Bring the search index up to the store without scanning (see `upkeep.catch_up`)."""
@@ -227,7 +253,7 @@ class LibrarySession:
         index = self.search_index()
         if index is None:
             return IndexState(problem="the search index could not be opened")
-        return catch_up(index, self.store)
+        return catch_up(index, self.store, check_files=self._check_files())
 
     def search(
         self, query: str, *, typing: bool = False, limit: int = 50, everywhere: bool = False
@@ -242,22 +268,61 @@ class LibrarySession:
             everywhere: every library the data directory holds (`reader search` without a
                 path), not only the open roots.
         """
-        from reader.core.search import SearchResults, read_ids
+        from reader.core.search import SearchResults
+        from reader.core.search.engine import IndexDamaged
 
         index = self.search_index()
         if index is None:
             return SearchResults(0, [], ("search is unavailable: the index could not be opened",))
         indexing = self.indexing  # read before searching: results may lag the scan
-        found = index.search(
+        notes: tuple[str, ...] = ()
+        try:
+            found = self._query(index, query, typing, limit, everywhere)
+        except IndexDamaged as error:
+            state = self._rebuild_damaged(index)
+            if state.problem:
+                return SearchResults(0, [], (f"{error}; it could not be rebuilt: {state.problem}",))
+            notes = (f"{error}; it has been rebuilt",)
+            found = self._query(index, query, typing, limit, everywhere)
+        found = self._without_vanished(found)
+        if indexing:
+            notes = (*notes, STILL_INDEXING)
+        if notes:
+            found = dataclasses.replace(found, notes=(*found.notes, *notes))
+        return found
+
+    def _query(
+        self, index: SearchIndex, query: str, typing: bool, limit: int, everywhere: bool
+    ) -> SearchResults:
+        return index.search(
             query,
             limit=limit,
-            read_ids=read_ids(self.store),
+            read_ids=self.store.read_ids(),
             typing=typing,
             roots=None if everywhere else self.roots,
         )
-        if indexing:
-            found = dataclasses.replace(found, notes=(*found.notes, STILL_INDEXING))
-        return found
+
+    def _rebuild_damaged(self, index: SearchIndex) -> IndexState:
+        from reader.core.search import SearchIndexError
+        from reader.core.search.upkeep import IndexState, rebuild
+
+        try:
+            index.reset()
+            rebuild(index, self.store)
+        except SearchIndexError as error:
+            return IndexState(problem=str(error))
+        return IndexState(rebuilt=True)
+
+    def _without_vanished(self, found: SearchResults) -> SearchResults:
+        """Drop articles whose file is gone since they were indexed, and record them as
+        missing (the outbox then takes them out of the index)."""
+        gone = [r for r in found.results if r.kind == "article" and not os.path.lexists(r.path)]
+        if not gone:
+            return found
+        with contextlib.suppress(StoreError):
+            self.store.mark_missing([os.fsencode(r.path) for r in gone])
+        kept = [r for r in found.results if r not in gone]
+        return dataclasses.replace(found, total=max(0, found.total - len(gone)), results=kept)
 
     def display_path(self, path: Path) -> Path:
         """`path` as the user knows it: from its library folder's name down (or as given)."""
@@ -298,6 +363,7 @@ class LibrarySession:
         return self.store.id_for_path(path)
 
     def close(self) -> None:
+        self._closing = True  # a scan waiting for another reader's stops waiting
         with self._lock:
             if self._search is not None:
                 with contextlib.suppress(Exception):

@@ -1,9 +1,9 @@
 """The SQLite store: an index of the library's files plus what the user did with them.
 
-One database, `reader.db` in the data directory. The files are the truth for article content
-(the scanner never writes them); the database is the truth for reading state. A file in place
-of reader.db that is not a healthy reader database is never overwritten: it is moved aside
-and the caller is told where it went.
+Two files in the data directory, opened as one (see `tables` and `databases`): library.db,
+derived from the files (the scanner never writes them), and user.db, the truth for reading
+state, notes and settings. Damage to the first is answered by rebuilding it; the second is
+salvaged row by row and backed up daily.
 
 Threads: a `Store` hands each thread its own connection (a `threading.local`), created on first
 use, so the UI thread and worker threads share one `Store` object; `close()` closes them all.
@@ -16,7 +16,6 @@ import gc
 import os
 import sqlite3
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.core import schema
+from reader.core.databases import LIBRARY_ID, connect_pair, open_files
 from reader.core.index_writes import ArticleRecord, BatchResult, IndexWrites, SkipRecord
 from reader.core.models import ArticleSummary, ReadingState, Skipped
-from reader.core.paths import database_path, ensure_dir
 from reader.core.schema import (
     CorruptDatabase,
     NewerDatabase,
@@ -49,30 +48,6 @@ __all__ = [
     "Store",
     "StoreError",
 ]
-
-
-def _check_writable(data_dir: Path) -> None:
-    try:
-        ensure_dir(data_dir)
-        fd, probe = tempfile.mkstemp(prefix=".reader-probe-", dir=data_dir)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as error:
-        raise ReadOnlyDataDir(
-            f"data directory is read-only: {data_dir} ({error.strerror or error}). "
-            "Choose a writable one with --data-dir or READER_DATA_DIR."
-        ) from None
-
-
-def _check_existing(db: Path) -> None:
-    problem, version = schema.diagnose(db)
-    if version > schema.latest_version():
-        raise NewerDatabase(
-            f"{db} was written by a newer reader (schema {version}, this one knows "
-            f"{schema.latest_version()}); upgrade reader, or use another --data-dir"
-        )
-    if problem:
-        raise CorruptDatabase(schema.move_aside(db), problem)
 
 
 _SUMMARY_SQL = """
@@ -149,10 +124,13 @@ def _build_summaries(
 class Store(IndexWrites):
     """The database. Create with `Store.open(data_dir)`."""
 
-    def __init__(self, path: Path, notices: list[str]) -> None:
+    def __init__(self, path: Path, user_path: Path, notices: list[str]) -> None:
         self.path = path
+        """library.db: derived from the files, rebuilt when damaged."""
+        self.user_path = user_path
+        """user.db: reading state, notes, highlights, settings (attached as `user`)."""
         self.notices = notices
-        """Things the user should be told once (a damaged database moved aside, a backup)."""
+        """Things the user should be told once (a damaged database rebuilt, a backup)."""
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
@@ -160,47 +138,23 @@ class Store(IndexWrites):
         self._tags_cache: dict[str, tuple[str, ...]] = {}
 
     @classmethod
-    def open(cls, data_dir: Path, *, recover: bool = True) -> Store:
-        """Open (creating, migrating or, with `recover`, replacing a damaged) reader.db.
+    def open(cls, data_dir: Path) -> Store:
+        """Open (creating, migrating, repairing) the data directory's two databases.
 
         Raises:
-            ReadOnlyDataDir: the data directory cannot be written.
-            CorruptDatabase: (recover=False) the file was damaged or foreign; it was moved aside.
-            NewerDatabase: the database comes from a newer reader; it is left alone.
+            ReadOnlyDataDir: the data directory cannot be written (or is a file).
+            NewerDatabase: a database comes from a newer reader; it is left alone.
+            StoreError: anything else (the message says what to do).
         """
-        data_dir = Path(data_dir)
-        _check_writable(data_dir)
-        db = database_path(data_dir)
-        notices: list[str] = []
-        try:
-            if db.exists() or db.is_symlink():
-                _check_existing(db)
-        except CorruptDatabase as error:
-            if not recover:
-                raise
-            notices.append(str(error))
-        except (sqlite3.Error, OSError) as error:
-            raise StoreError(f"cannot open {db}: {error}") from error
-        store = cls(db, notices)
-        try:
-            if not db.exists():
-                schema.create(db)
-            conn = store._conn()
-            conn.execute("PRAGMA journal_mode = WAL")
-            backup = schema.migrate(conn, db)
-        except (sqlite3.Error, OSError) as error:
-            store.close()
-            raise StoreError(f"cannot open {db}: {error}") from error
-        if backup:
-            notices.append(f"The database was upgraded; the previous one is saved as {backup}")
-        return store
+        opened = open_files(Path(data_dir))
+        return cls(opened.library, opened.user, opened.notices)
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             if self._closed:
                 raise StoreError("the store is closed")
-            conn = schema.connect(self.path)
+            conn = connect_pair(self.path, self.user_path)
             self._local.conn = conn
             with self._lock:
                 # Every Textual thread worker is a new thread: close what finished ones left,
@@ -216,10 +170,10 @@ class Store(IndexWrites):
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            schema.rollback(conn)
             raise
-        conn.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connections no thread is using; refuse new ones.
@@ -300,6 +254,22 @@ class Store(IndexWrites):
         return row[0] if row else ""
 
     @guard
+    def texts_for(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """id -> (text, revision) for the present articles among `ids`: what the search index
+        holds of each, and the stamp it keeps with it."""
+        found: dict[int, tuple[str, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = self._conn().execute(
+                "SELECT a.id, coalesce(t.text, ''), a.revision FROM articles a "
+                "LEFT JOIN article_text t ON t.article_id = a.id "
+                f"WHERE a.missing = 0 AND a.id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((id_, (text, revision)) for id_, text, revision in rows)
+        return found
+
+    @guard
     def skipped(self, roots: Sequence[Path] | None = None) -> list[Skipped]:
         where, params = under(roots)
         rows = self._conn().execute(
@@ -350,6 +320,104 @@ class Store(IndexWrites):
             f"VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET {update}",
             (article_id, max(0, position), int(read), last_read),
         )
+
+    # -- the library's own settings, and the search outbox ------------------------------------
+
+    @guard
+    def get_meta(self, key: str) -> str | None:
+        """A setting of library.db (which loaders read each root, its build id): derived,
+        so it goes when the library is rebuilt, as it should."""
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @guard
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn().execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    @property
+    def library_id(self) -> str:
+        """Names this build of library.db: a search index built for another one is rebuilt."""
+        return self.get_meta(LIBRARY_ID) or ""
+
+    @guard
+    def pending_articles(self, after: int = 0, limit: int = 5_000) -> tuple[int, list[int]]:
+        """The oldest `limit` article changes after `after` that the search index has not
+        taken in: the last sequence number read (0: none) and the article ids, each once."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT seq, article_id FROM search_outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after, limit),
+            )
+            .fetchall()
+        )
+        return (rows[-1][0] if rows else 0), list(dict.fromkeys(row[1] for row in rows))
+
+    @guard
+    def clear_pending_articles(self, through: int) -> None:
+        """Forget article changes up to `through`, once the index has committed them."""
+        if through:
+            with self._transaction() as conn:
+                conn.execute("DELETE FROM search_outbox WHERE seq <= ?", (through,))
+
+    @guard
+    def pending_notes(
+        self, after: int = 0, limit: int = 5_000
+    ) -> tuple[int, list[tuple[str, int]]]:
+        """As `pending_articles`, for notes and highlights: (note id, article id) pairs."""
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT seq, note_id, article_id FROM note_outbox WHERE seq > ? ORDER BY seq "
+                "LIMIT ?",
+                (after, limit),
+            )
+            .fetchall()
+        )
+        return (rows[-1][0] if rows else 0), list(dict.fromkeys((r[1], r[2]) for r in rows))
+
+    @guard
+    def clear_pending_notes(self, through: int) -> None:
+        if through:
+            with self._transaction() as conn:
+                conn.execute("DELETE FROM note_outbox WHERE seq <= ?", (through,))
+
+    @guard
+    def outbox_marks(self) -> tuple[int, int]:
+        """The newest article and note change recorded so far (a rebuild takes in all)."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT coalesce((SELECT max(seq) FROM search_outbox), 0), "
+                "coalesce((SELECT max(seq) FROM note_outbox), 0)"
+            )
+            .fetchone()
+        )
+        return int(row[0]), int(row[1])
+
+    @guard
+    def pending_count(self) -> int:
+        """Changes of articles and notes the search index has yet to take in."""
+        row = (
+            self._conn()
+            .execute(
+                "SELECT (SELECT count(*) FROM search_outbox) + (SELECT count(*) FROM note_outbox)"
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
+    @guard
+    def revisions(self) -> dict[int, int]:
+        """id -> revision of every present article: what the search index's stamps must say."""
+        rows = self._conn().execute("SELECT id, revision FROM articles WHERE missing = 0")
+        return dict(rows.fetchall())
+
+    # -- user settings -------------------------------------------------------------------
 
     @guard
     def get_setting(self, key: str, default: str | None = None) -> str | None:

@@ -293,7 +293,7 @@ def test_a_library_scanned_by_older_loaders_is_read_again_once(tmp_path: Path) -
         assert first.new == 1
         again = scan(store, [root], max_bytes=MAX)
         assert (again.changed, again.unchanged) == (0, 1)
-        store.set_setting(library_module._version_key(root), "1")  # as an older reader left it
+        store.set_meta(library_module._version_key(root), "1")  # as an older reader left it
         upgraded = scan(store, [root], max_bytes=MAX)
         assert (upgraded.changed, upgraded.unchanged) == (1, 0)
         settled = scan(store, [root], max_bytes=MAX)

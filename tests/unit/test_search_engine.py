@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from reader.core.library import scan
 from reader.core.search import IndexBusy, IndexFollower, SearchIndex, find_hits, find_in_text
+from reader.core.search import fields
 from reader.core.search.directory import INDEX_DIR, VERSION_FILE
 from reader.core.search.follow import NICENESS
 from reader.core.store import Store
@@ -49,7 +50,7 @@ def indexed(tmp_path: Path, library: Path) -> Iterator[tuple[Store, SearchIndex]
     store = Store.open(data)
     index = SearchIndex.open(data)
     index.sync(store)
-    scan(store, [library], max_bytes=MAX_BYTES, on_change=lambda c: index.apply(store, c))
+    rescan(store, index, library)
     yield store, index
     index.close()
     store.close()
@@ -60,7 +61,8 @@ def names(index: SearchIndex, query: str, **options: object) -> list[str]:
 
 
 def rescan(store: Store, index: SearchIndex, library: Path) -> None:
-    scan(store, [library], max_bytes=MAX_BYTES, on_change=lambda c: index.apply(store, c))
+    with IndexFollower(index, store) as follow:
+        scan(store, [library], max_bytes=MAX_BYTES, on_change=follow)
 
 
 def test_a_title_match_ranks_above_body_matches(indexed: tuple[Store, SearchIndex]) -> None:
@@ -309,14 +311,13 @@ def test_notes_are_searched_and_marked(indexed: tuple[Store, SearchIndex], libra
     store, index = indexed
     article = store.summary(store.id_for_path(library / "food/cafe.txt") or 0)
     assert article is not None
-    index.index_note(7, article.id, "Remember the pistachio éclairs", article=article)
+    note = fields.note_document(7, article.id, "Remember the pistachio éclairs", article)
+    index.put_notes([("7", note)])
     [result] = index.search("eclairs").results
     assert (result.kind, result.article_id, result.note_id) == ("note", article.id, 7)
     assert result.title == article.title
     assert names(index, "pistachio in:food") == ["cafe.txt"]
-    index.rebuild(store)  # rebuilding the articles keeps the notes
-    assert index.count("note") == 1
-    index.remove_note(7)
+    index.put_notes([], removed=["7"])
     assert index.search("pistachio").total == 0
 
 

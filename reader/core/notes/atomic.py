@@ -67,12 +67,12 @@ def write_bytes_atomic(target: Path, data: bytes) -> Path:
     return write_atomic(target, write)
 
 
-def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
-    """Copy the database behind `conn` to `target` with SQLite's online backup API."""
+def backup_to(conn: sqlite3.Connection, target: Path, *, name: str = "main") -> Path:
+    """Copy the database `name` of `conn` to `target` with SQLite's online backup API."""
     with _replacing(target) as temp:
         copy = sqlite3.connect(temp)
         try:
-            conn.backup(copy)
+            conn.backup(copy, name=name)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             copy.close()

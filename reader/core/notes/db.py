@@ -18,17 +18,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reader.core import schema
 from reader.core.notes.errors import NotesError, translate
+from reader.core.tables import PAIR_TRIGGERS
+
+ARTICLES_FROM_KEYS = """
+    CREATE TEMP VIEW articles AS SELECT article_id AS id, path, root, display_path,
+        content_hash, title, date, 1 AS missing FROM article_keys
+"""
+"""A user.db read alone (a backup) knows its articles only by their keys."""
 
 BUSY_TIMEOUT_MS = 15_000
 """How long a save waits for another process's write to finish before giving up."""
 
 
 class Connections:
-    """One connection per thread to one database file, read-write or read-only."""
+    """One connection per thread to user.db (with library.db), read-write or read-only.
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    With `library`, each connection is the pair every reader connection is (library.db as
+    `main`, user.db attached as `user`; see `databases.connect_pair`), so notes queries join
+    the articles by name. Without it, `path` is read alone: a backup, or the single reader.db
+    of an earlier version; a user.db read alone shows its articles from `article_keys`.
+    """
+
+    def __init__(self, path: Path, *, library: Path | None = None, readonly: bool = False) -> None:
         self.path = path
+        self.library = library
         self.readonly = readonly
         self.warnings: list[str] = []
         """Things the user should know about what was read (a -wal file that was ignored)."""
@@ -53,16 +68,33 @@ class Connections:
 
     def _open(self) -> sqlite3.Connection:
         if not self.readonly:
-            return _connect(f"{self.path.resolve().as_uri()}?mode=rw")
+            if self.library is None:
+                return _connect(schema.uri(self.path))
+            conn = _connect(schema.uri(self.library))
+            conn.execute("ATTACH DATABASE ? AS user", (schema.uri(self.path),))
+            conn.execute("PRAGMA user.synchronous = FULL")
+            for trigger in PAIR_TRIGGERS:
+                conn.execute(trigger)
+            return conn
         if not self._immutable:
             try:
-                conn = _connect(f"{self.path.resolve().as_uri()}?mode=ro")
+                conn = self._open_readonly("ro")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 return conn
             except sqlite3.OperationalError:
                 self._immutable = True  # WAL in a directory we cannot write: no -shm possible
                 self._warn_about_wal()
-        return _connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1")
+        return self._open_readonly("ro&immutable=1")
+
+    def _open_readonly(self, mode: str) -> sqlite3.Connection:
+        if self.library is not None:
+            conn = _connect(schema.uri(self.library, mode))
+            conn.execute("ATTACH DATABASE ? AS user", (schema.uri(self.path, mode),))
+            return conn
+        conn = _connect(schema.uri(self.path, mode))
+        if "articles" not in schema.table_names(conn):
+            conn.execute(ARTICLES_FROM_KEYS)
+        return conn
 
     def _warn_about_wal(self) -> None:
         wal = self.path.with_name(self.path.name + "-wal")
@@ -85,8 +117,7 @@ class Connections:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                schema.rollback(conn)
                 raise
         except (sqlite3.Error, OSError) as error:
             raise translate(error, doing, self.path) from error

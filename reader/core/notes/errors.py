@@ -18,7 +18,7 @@ class NotesError(StoreError):
 
 
 class NotesReadOnly(NotesError):
-    """The data directory (or reader.db) cannot be written."""
+    """The data directory (or user.db) cannot be written."""
 
 
 class NotesDiskFull(NotesError):
@@ -30,7 +30,7 @@ class NotesBusy(NotesError):
 
 
 class NotesDamaged(NotesError):
-    """reader.db is damaged; the next start moves it aside."""
+    """A database is damaged; the next start salvages or rebuilds it."""
 
 
 class NoNotes(NotesError):
@@ -57,7 +57,10 @@ def translate(error: sqlite3.Error | OSError, doing: str, db_path: Path) -> Note
         )
     if code in _CORRUPT:
         damage_marker(db_path).touch()  # the next open checks the file fully, moves it aside
-        return NotesDamaged(f"cannot {doing}: reader.db is damaged ({error}); restart reader")
+        return NotesDamaged(
+            f"cannot {doing}: the database is damaged ({error}); restart reader to check and "
+            "repair it"
+        )
     return NotesError(f"cannot {doing}: {error}")
 
 

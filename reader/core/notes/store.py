@@ -1,8 +1,9 @@
-"""Notes and highlights in reader.db, saved so that an acknowledged save is never lost.
+"""Notes and highlights in user.db, saved so that an acknowledged save is never lost.
 
-Notes live beside the index in the same database but are never rebuilt from files: the
-scanner keeps an article row that has notes (see `schema.USER_DATA_TABLES`), the foreign keys
-refuse to delete one, and a highlight is only ever soft-deleted. Every save is one durable
+Notes live in their own file, apart from the derived library (see `reader.core.tables`), and
+are never rebuilt from files: the scanner keeps an article row that has notes (see
+`tables.USER_DATA_TABLES`), a rebuilt library gets it back from `article_keys`, and a
+highlight is only ever soft-deleted. Every save is one durable
 transaction (see `db`) with an optimistic version check (see `models.Conflict`).
 
 Threads: like `Store`, one object serves every thread, each with its own connection.
@@ -32,15 +33,13 @@ from reader.core.notes.models import (
     SaveResult,
     note_id_for,
 )
-from reader.core.paths import database_path
+from reader.core.paths import legacy_database_path, library_database_path, user_database_path
 from reader.core.schema import now
 
 if TYPE_CHECKING:
     from reader.core.notes.importer import ImportReport
     from reader.core.store import Store
 
-NOTES_VERSION = 2
-"""The schema version that added notes and highlights."""
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +51,13 @@ class NotesStore(HighlightWrites):
         self,
         db_path: Path,
         *,
+        library: Path | None = None,
         readonly: bool = False,
         on_change: Callable[[NoteChange], None] | None = None,
         notices: Sequence[str] = (),
     ) -> None:
         self.path = db_path
-        self.db = Connections(db_path, readonly=readonly)
+        self.db = Connections(db_path, library=library, readonly=readonly)
         self.on_change = on_change
         """Called after each committed change (search re-indexes from it); never raises out."""
         self.notices = list(notices)
@@ -67,16 +67,16 @@ class NotesStore(HighlightWrites):
     def open(
         cls, data_dir: Path, *, on_change: Callable[[NoteChange], None] | None = None
     ) -> NotesStore:
-        """Open reader.db for reading and writing, creating or migrating it first.
-
-        A damaged or foreign reader.db is moved aside (never overwritten) and a fresh one is
-        made; `notices` says where it went. Raises StoreError subclasses as `Store.open` does.
-        """
+        """Open the notes for reading and writing, creating, migrating or repairing the
+        databases first (`notices` says what was done). Raises StoreError subclasses as
+        `Store.open` does."""
         from reader.core.store import Store
 
         store = Store.open(data_dir)
         try:
-            return cls(store.path, on_change=on_change, notices=store.notices)
+            return cls(
+                store.user_path, library=store.path, on_change=on_change, notices=store.notices
+            )
         finally:
             store.close()
 
@@ -85,20 +85,41 @@ class NotesStore(HighlightWrites):
         cls, store: Store, *, on_change: Callable[[NoteChange], None] | None = None
     ) -> NotesStore:
         """Notes on the database an open `Store` already created and migrated."""
-        return cls(store.path, on_change=on_change)
+        return cls(store.user_path, library=store.path, on_change=on_change)
 
     @classmethod
     def open_readonly(cls, data_dir: Path) -> NotesStore:
-        """Open reader.db without writing anything (export, backup): works in a read-only
-        data directory. Raises NoNotes when there is no database, or it predates notes."""
-        db = database_path(Path(data_dir))
-        if not db.is_file():
-            raise NoNotes(f"no notes yet: there is no database at {db}")
-        store = cls(db, readonly=True)
-        with store.db.read("read the notes") as conn:
-            if schema.user_version(conn) < NOTES_VERSION:
-                store.close()
-                raise NoNotes(f"no notes yet: {db} predates notes")
+        """Open the notes without writing anything (export, backup): works in a read-only
+        data directory, and from user.db alone when library.db is damaged or gone (or from
+        an earlier version's reader.db). Raises NoNotes when there are none to read."""
+        data_dir = Path(data_dir)
+        user, library = user_database_path(data_dir), library_database_path(data_dir)
+        if user.is_file():
+            return cls.open_file(user, library=library if library.is_file() else None)
+        return cls.open_file(legacy_database_path(data_dir))
+
+    @classmethod
+    def open_file(cls, path: Path, *, library: Path | None = None) -> NotesStore:
+        """Read the notes of one database file without writing: a user.db, a backup of one,
+        or an earlier version's reader.db. Raises NoNotes when it holds none."""
+        if not path.is_file():
+            raise NoNotes(f"no notes yet: there is no database at {path}")
+        if path.stat().st_size == 0:
+            raise NoNotes(f"no notes: {path} is empty (zero bytes)")
+        store = cls(path, library=library, readonly=True)
+        try:
+            with store.db.read("read the notes") as conn:
+                names = schema.table_names(conn, "main" if library is None else "user")
+                if "notes" in names:
+                    conn.execute("SELECT count(*) FROM notes, articles LIMIT 1").fetchone()
+        except NotesError:
+            store.close()
+            if library is not None:  # a damaged library must not keep the notes from you
+                return cls.open_file(path)
+            raise
+        if not {"notes", "highlights"} <= names:
+            store.close()
+            raise NoNotes(f"no notes yet: {path} predates notes")
         return store
 
     @property
@@ -203,12 +224,13 @@ class NotesStore(HighlightWrites):
             yield NoteDocument(id_, owner, "highlight", comment)
 
     def backup(self, target: Path) -> Path:
-        """A consistent copy of reader.db at `target`, made with SQLite's backup API and
+        """A consistent copy of user.db at `target`, made with SQLite's backup API and
         renamed into place whole (a live database is never copied as a file)."""
         from reader.core.notes.atomic import backup_to
 
+        name = "main" if self.db.library is None else "user"
         with self.db.read("back up the database") as conn:
-            return backup_to(conn, Path(target))
+            return backup_to(conn, Path(target), name=name)
 
     def import_json(self, path: Path) -> ImportReport:
         """Restore an export; see `importer.import_export`."""
@@ -231,4 +253,4 @@ def default_backup_path(data_dir: Path) -> Path:
     return schema.unused_path(folder / f"reader-{schema.stamp()}.db")
 
 
-__all__ = ["NOTES_VERSION", "NotesError", "NotesStore", "default_backup_path"]
+__all__ = ["NotesError", "NotesStore", "default_backup_path"]

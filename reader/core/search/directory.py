@@ -6,6 +6,7 @@ it; the one thing never done is deleting an index another process is writing.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -33,11 +34,22 @@ def being_written(index: tantivy.Index) -> bool:
     return False
 
 
-def version(directory: Path) -> int | None:
+def built_version(directory: Path) -> str | None:
+    """The library.db build a complete index of this schema version was made for, or None
+    (no complete build, another version: rebuild)."""
     try:
-        return int((directory / VERSION_FILE).read_text().strip())
-    except (OSError, ValueError):
+        words = (directory / VERSION_FILE).read_text().split()
+    except OSError:
         return None
+    if len(words) == 2 and words[0] == str(fields.SCHEMA_VERSION):
+        return words[1]
+    return None
+
+
+def mark_built(directory: Path, library_id: str) -> None:
+    """Record a complete build, after its commit: a build cut short is redone."""
+    with contextlib.suppress(OSError):  # an index kept in memory has no directory
+        (directory / VERSION_FILE).write_text(f"{fields.SCHEMA_VERSION} {library_id}\n")
 
 
 def fresh_index(directory: Path) -> tantivy.Index:

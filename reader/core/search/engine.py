@@ -5,16 +5,21 @@ one-letter prefix, because it scores every matching row before it can return the
 tantivy answers both within a frame (see benchmarks/bench_search.py).
 
 The index holds nothing that cannot be made again from the store (and the notes), so any
-trouble with it is answered by rebuilding it: a missing, damaged or older-version index is
-wiped and rebuilt by `sync`; it is never a reason to fail. The version file is written only
-after a complete build, so a build cut short is redone.
+trouble with it is answered by rebuilding it: a missing, damaged or older-version index, or
+one built for another build of library.db, is wiped and rebuilt (see `upkeep`); it is never a
+reason to fail. The version file is written only after a complete build, so a build cut short
+is redone.
+
+tantivy reports damage inside its files as `pyo3_runtime.PanicException`, a BaseException
+that `except Exception` misses: every call into it goes through `_tantivy`, which turns any
+failure but an interrupt into `IndexDamaged`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 
 import tantivy
@@ -25,11 +30,11 @@ from reader.core.search import analysis, fields
 from reader.core.search.compile import compile_query, scoped
 from reader.core.search.directory import (
     INDEX_DIR,
-    VERSION_FILE,
     being_written,
+    built_version,
     delete,
     fresh_index,
-    version,
+    mark_built,
 )
 from reader.core.search.hits import Matcher
 from reader.core.search.query import parse
@@ -52,14 +57,39 @@ class IndexBusy(SearchIndexError):
     """Another reader process is writing the index; searching still works."""
 
 
+class IndexDamaged(SearchIndexError):
+    """tantivy failed inside its files (a panic, a bad read): the index must be rebuilt."""
+
+
+_NOT_DAMAGE = (KeyboardInterrupt, SystemExit, GeneratorExit, SearchIndexError, MemoryError)
+
+
+@contextlib.contextmanager
+def _tantivy(doing: str) -> Iterator[None]:
+    """Any failure of tantivy while `doing` ("searching") becomes IndexDamaged."""
+    try:
+        yield
+    except _NOT_DAMAGE:
+        raise
+    except BaseException as error:
+        if "LockBusy" in str(error):
+            raise IndexBusy("another reader is updating the search index") from None
+        raise IndexDamaged(f"the search index is damaged ({doing}: {_first_line(error)})") from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
 class SearchIndex:
     """Full-text search over articles and notes. Open with `SearchIndex.open(data_dir)`."""
 
-    def __init__(self, directory: Path, index: tantivy.Index, *, complete: bool) -> None:
+    def __init__(self, directory: Path, index: tantivy.Index, *, built_for: str | None) -> None:
         self.directory = directory
         self._index = index
         self._schema = index.schema
-        self._complete = complete
+        self._built_for = built_for
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
 
@@ -67,60 +97,74 @@ class SearchIndex:
     def open(cls, data_dir: Path) -> SearchIndex:
         """Open the index in `data_dir`, or start an empty one if it is missing or unusable."""
         directory = Path(data_dir) / INDEX_DIR
-        complete = version(directory) == fields.SCHEMA_VERSION
+        built_for = built_version(directory)
         try:
-            index = tantivy.Index.open(str(directory))
-            analysis.register(index)
-            index.searcher()
-            if complete or being_written(index):  # never wipe what another process builds
-                return cls(directory, index, complete=complete)
-        except (ValueError, OSError):
+            with _tantivy("opening"):
+                index = tantivy.Index.open(str(directory))
+                analysis.register(index)
+                index.searcher()
+                if built_for is not None or being_written(index):  # never wipe another's build
+                    return cls(directory, index, built_for=built_for)
+        except SearchIndexError:
             pass  # missing or damaged: start again below
-        return cls(directory, fresh_index(directory), complete=False)
+        return cls(directory, fresh_index(directory), built_for=None)
 
     @property
     def needs_rebuild(self) -> bool:
-        """True when the index is not a complete build (new, damaged, or another version).
+        """True when the index is not a complete build of this version (new, cut short,
+        damaged, or of another version)."""
+        return self._built_for is None
 
-        Notes are not in the store this module reads: whoever owns them re-adds them with
-        `index_note` after `sync` or `rebuild` ran on an index that needed it.
-        """
-        return not self._complete
-
-    # -- keeping in step with the store ---------------------------------------------------
+    def built_for(self, library_id: str) -> bool:
+        """A complete build for this build of library.db (a rebuilt one has new ids)."""
+        return self._built_for == library_id
 
     def sync(self, store: Store) -> bool:
-        """Make the index match the store: rebuild if needed, else add and drop what differs
-        (after an interrupted scan). Cheap when they agree. True if anything was indexed."""
-        if self.needs_rebuild:
-            self.rebuild(store)
-            return True
-        if self.count() == store.count():
-            return False
-        return self._reconcile(store)
+        """Make the index agree with the store (see `upkeep.bring_up_to_date`); True if it
+        was rebuilt or anything had to be re-indexed."""
+        from reader.core.search.upkeep import bring_up_to_date
 
-    def rebuild(self, store: Store) -> int:
-        """Index every article in the store afresh; return how many."""
-        summaries = store.summaries()
+        pending = store.pending_count()
+        rebuilt, repaired = bring_up_to_date(self, store)
+        return rebuilt or repaired is not None or pending > 0
+
+    def reset(self) -> None:
+        """Throw the index away and start an empty one (damage met: it is all derived)."""
+        self.close()
         with self._lock:
+            self._index = fresh_index(self.directory)
+            self._schema = self._index.schema
+            self._built_for = None
+
+    # -- writing --------------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        store: Store,
+        notes: Sequence[tuple[str, tantivy.Document]],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Index every article in the store, and `notes`, afresh; return how many articles."""
+        summaries = store.summaries()
+        with self._lock, _tantivy("rebuilding"):
             writer = self._writer_locked()
-            delete(writer, "kind", fields.ARTICLE)
-            self._add(writer, store, summaries)
+            writer.delete_all_documents()
+            for start in range(0, len(summaries), READ_CHUNK):
+                self._add(writer, store, summaries[start : start + READ_CHUNK])
+                if progress is not None:
+                    progress(min(start + READ_CHUNK, len(summaries)), len(summaries))
+            for _, doc in notes:
+                writer.add_document(doc)
             self._commit(writer)
-            with contextlib.suppress(OSError):  # an index kept in memory has no directory
-                (self.directory / VERSION_FILE).write_text(f"{fields.SCHEMA_VERSION}\n")
-            self._complete = True
+            mark_built(self.directory, store.library_id)
+            self._built_for = store.library_id
         return len(summaries)
 
     def apply(self, store: Store, changes: ArticleChanges, *, commit: bool = True) -> None:
-        """Index what a scan batch changed (the scanner's `on_change`); one commit.
-
-        Args:
-            commit: False to leave the changes staged for a later `commit()` (see
-                `IndexFollower`, which batches commits while a long scan runs).
-        """
+        """Replace what `changes` names: present articles re-added, the others dropped."""
         changed = list(dict.fromkeys(changes.added + changes.changed))
-        with self._lock:
+        with self._lock, _tantivy("indexing"):
             writer = self._writer_locked()
             for article_id in (*changes.removed, *changed):
                 delete(writer, "key", fields.article_key(article_id))
@@ -131,72 +175,33 @@ class SearchIndex:
 
     def commit(self) -> None:
         """Make staged changes searchable."""
-        with self._lock:
+        with self._lock, _tantivy("committing"):
             self._commit(self._writer_locked())
 
-    def index_note(
-        self,
-        note_id: int | str,
-        article_id: int,
-        text: str,
-        *,
-        article: ArticleSummary | None = None,
-    ) -> None:
-        """Add or replace a note (or highlight comment) on `article_id`.
-
-        Args:
-            article: the article's summary, so that the note can be found with `title:`,
-                `in:`, `tag:` and date filters and shown with the article's title and path.
-        """
-        doc = fields.note_document(note_id, article_id, text, article)
-        with self._lock:
-            writer = self._writer_locked()
-            delete(writer, "key", fields.note_key(note_id))
-            writer.add_document(doc)
-            self._commit(writer)
-
     def put_notes(
-        self, notes: Sequence[tuple[int | str, tantivy.Document]], *, replace_all: bool = False
+        self,
+        notes: Sequence[tuple[str, tantivy.Document]],
+        removed: Collection[str] = (),
+        *,
+        commit: bool = True,
     ) -> None:
-        """Add or replace many notes (`fields.note_document`s by note id) in one commit.
-
-        Args:
-            replace_all: these are every note there is; drop all others first.
-        """
-        with self._lock:
+        """Add or replace notes (`fields.note_document`s by note id), drop `removed` ones."""
+        with self._lock, _tantivy("indexing notes"):
             writer = self._writer_locked()
-            if replace_all:
-                delete(writer, "kind", fields.NOTE)
-            for note_id, doc in notes:
-                if not replace_all:
-                    delete(writer, "key", fields.note_key(note_id))
+            for note_id in (*removed, *(note_id for note_id, _ in notes)):
+                delete(writer, "key", fields.note_key(note_id))
+            for _, doc in notes:
                 writer.add_document(doc)
-            self._commit(writer)
-
-    def remove_note(self, note_id: int | str) -> None:
-        with self._lock:
-            writer = self._writer_locked()
-            delete(writer, "key", fields.note_key(note_id))
-            self._commit(writer)
+            if commit:
+                self._commit(writer)
 
     def _add(
         self, writer: tantivy.IndexWriter, store: Store, rows: Sequence[ArticleSummary]
     ) -> None:
+        texts = store.texts_for([summary.id for summary in rows])
         for summary in rows:
-            writer.add_document(fields.article_document(summary, store.article_text(summary.id)))
-
-    def _reconcile(self, store: Store) -> bool:
-        indexed = set(self._article_ids())
-        present = {summary.id: summary for summary in store.summaries()}
-        missing = [present[i] for i in present.keys() - indexed]
-        extra = indexed - present.keys()
-        with self._lock:
-            writer = self._writer_locked()
-            for article_id in extra:
-                delete(writer, "key", fields.article_key(article_id))
-            self._add(writer, store, missing)
-            self._commit(writer)
-        return bool(missing or extra)
+            text, revision = texts.get(summary.id, ("", 0))
+            writer.add_document(fields.article_document(summary, text, revision))
 
     def acquire_writer(self) -> None:
         """Take the index's write lock now (it is kept until `close`).
@@ -207,14 +212,15 @@ class SearchIndex:
         with self._lock:
             self._writer_locked()
 
+    @property
+    def writing(self) -> bool:
+        """Whether this process holds the index's write lock."""
+        return self._writer is not None
+
     def _writer_locked(self) -> tantivy.IndexWriter:
         if self._writer is None:
-            try:
+            with _tantivy("opening the writer"):
                 self._writer = self._index.writer(HEAP_BYTES, num_threads=WRITER_THREADS)
-            except ValueError as error:
-                if "LockBusy" in str(error):
-                    raise IndexBusy("another reader is updating the search index") from None
-                raise SearchIndexError(f"cannot write the search index: {error}") from None
         return self._writer
 
     def _commit(self, writer: tantivy.IndexWriter) -> None:
@@ -232,13 +238,16 @@ class SearchIndex:
         typing: bool = False,
         roots: Sequence[Path] | None = None,
     ) -> SearchResults:
-        """The best `limit` matches of `query`, best first, with snippets. Never raises.
+        """The best `limit` matches of `query`, best first, with snippets.
 
         Args:
             read_ids: ids of the articles read (the store's reading state), for `is:read`.
             typing: the query is being typed; its last word also matches as a prefix.
             roots: only articles at or below these (and notes on them), counted and ranked
                 alone; None searches every library the data directory holds.
+
+        Raises:
+            IndexDamaged: the index could not be read (the caller rebuilds it).
         """
         parsed = parse(query, typing=typing)
         compiled, ranked = compile_query(parsed, self._schema, read_ids)
@@ -247,7 +256,7 @@ class SearchIndex:
         if roots is not None:
             compiled = scoped(compiled, self._schema, roots)
         limit = max(1, min(limit, MAX_LIMIT))
-        try:
+        with _tantivy("searching"):
             searcher = self._index.searcher()
             if ranked:
                 found = searcher.search(compiled, limit, count=True)
@@ -258,22 +267,45 @@ class SearchIndex:
                 result_from(searcher.doc(address), float(score) if ranked else 0.0, matcher)
                 for score, address in found.hits
             ]
-        except (ValueError, OSError):
-            self._complete = False  # damaged under us: the next sync rebuilds it
-            return SearchResults(0, [], (*parsed.notes, "the search index needs rebuilding"))
         return SearchResults(found.count, results, parsed.notes)
 
     def count(self, kind: str = fields.ARTICLE) -> int:
         """How many documents of `kind` ("article" or "note") the index holds."""
         query = tantivy.Query.term_query(self._schema, "kind", kind)
-        return int(self._index.searcher().search(query, 1, count=True).count)
+        with _tantivy("counting"):
+            return int(self._index.searcher().search(query, 1, count=True).count)
 
-    def _article_ids(self) -> list[int]:
-        searcher = self._index.searcher()
-        query = tantivy.Query.term_query(self._schema, "kind", fields.ARTICLE)
-        hits = searcher.search(query, max(1, searcher.num_docs), count=False).hits
-        values = searcher.fast_field_values("id", [address for _, address in hits])
-        return [int(value) for value in values if value is not None]
+    def article_stamps(self) -> dict[int, int]:
+        """article id -> stamp of every article document (a duplicate shows as stamp -1)."""
+        with _tantivy("reading the stamps"):
+            searcher = self._index.searcher()
+            query = tantivy.Query.term_query(self._schema, "kind", fields.ARTICLE)
+            hits = searcher.search(query, max(1, searcher.num_docs), count=False).hits
+            addresses = [address for _, address in hits]
+            ids = searcher.fast_field_values("id", addresses)
+            stamps = searcher.fast_field_values("stamp", addresses)
+        found: dict[int, int] = {}
+        for article_id, stamp in zip(ids, stamps, strict=True):
+            if article_id is not None:
+                key = int(article_id)
+                found[key] = -1 if key in found else int(stamp if stamp is not None else -1)
+        return found
+
+    def note_stamps(self) -> dict[str, int]:
+        """note id -> stamp of every note document (notes are few: their stored keys)."""
+        with _tantivy("reading the note stamps"):
+            searcher = self._index.searcher()
+            query = tantivy.Query.term_query(self._schema, "kind", fields.NOTE)
+            hits = searcher.search(query, max(1, searcher.num_docs), count=False).hits
+            addresses = [address for _, address in hits]
+            stamps = searcher.fast_field_values("stamp", addresses)
+            keys = [searcher.doc(address).get_first("key") for address in addresses]
+        found: dict[str, int] = {}
+        for key, stamp in zip(keys, stamps, strict=True):
+            if isinstance(key, str) and key.startswith("n:"):
+                note_id = key[2:]
+                found[note_id] = -1 if note_id in found else int(stamp if stamp is not None else -1)
+        return found
 
     def close(self, *, wait: bool = False) -> None:
         """Let go of the writer (and its lock) so another process may write.
@@ -284,7 +316,8 @@ class SearchIndex:
         with self._lock:
             writer, self._writer = self._writer, None
         if wait and writer is not None:
-            writer.wait_merging_threads()
+            with contextlib.suppress(SearchIndexError), _tantivy("finishing merges"):
+                writer.wait_merging_threads()
 
 
 def read_ids(store: Store) -> frozenset[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zlib
 from pathlib import PurePath
 
 import tantivy
@@ -16,12 +17,14 @@ import tantivy
 from reader.core.models import ArticleSummary
 from reader.core.search import analysis
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the schema or the analysis changes: an index of another version is rebuilt.
 
 2: `within`, so that a search covers only the libraries that are open.
 3: text folded by `reader.core.fold` before tantivy's filters (Arabic and Hebrew marks,
-   compatibility forms), as the list filter and find-in-article fold it."""
+   compatibility forms), as the list filter and find-in-article fold it.
+4: `stamp` (an article's revision, a note's text checksum) and the stored note key, so that
+   checking the index against the library compares content, not counts."""
 
 ARTICLE = "article"
 NOTE = "note"
@@ -31,8 +34,9 @@ MAX_FOLDER_DEPTH = 8
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    builder.add_text_field("key", tokenizer_name="raw")
+    builder.add_text_field("key", stored=True, tokenizer_name="raw")
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("stamp", fast=True)
     builder.add_integer_field("note_id", stored=True, indexed=True)
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
     builder.add_text_field("title", tokenizer_name=analysis.STEMMED)
@@ -64,8 +68,22 @@ def note_key(note_id: int | str) -> str:
     return f"n:{note_id}"
 
 
-def article_document(summary: ArticleSummary, text: str) -> tantivy.Document:
-    return _document(article_key(summary.id), summary.id, ARTICLE, text, summary)
+def note_stamp(text: str) -> int:
+    """What a note document is checked by: its text's CRC-32 (notes are small, and their
+    versions are counted per row, which a restore from a backup can repeat)."""
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def note_stamp_of(doc: tantivy.Document) -> int:
+    """The stamp a note document was given (see `note_document`)."""
+    return int(doc.to_dict()["stamp"][0])
+
+
+def article_document(summary: ArticleSummary, text: str, revision: int) -> tantivy.Document:
+    """`revision`: the library row's, which every write bumps (the document's stamp)."""
+    doc = _document(article_key(summary.id), summary.id, ARTICLE, text, summary)
+    doc.add_integer("stamp", revision)
+    return doc
 
 
 def note_document(
@@ -73,6 +91,7 @@ def note_document(
 ) -> tantivy.Document:
     """Notes are keyed by the notes store's id ("note:<article>" or a highlight's uuid)."""
     doc = _document(note_key(note_id), article_id, NOTE, text, article)
+    doc.add_integer("stamp", note_stamp(text))
     if isinstance(note_id, int):
         doc.add_integer("note_id", note_id)
     return doc

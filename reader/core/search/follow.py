@@ -25,6 +25,7 @@ from pathlib import Path
 
 from reader.core.library import ArticleChanges
 from reader.core.search.engine import SearchIndex
+from reader.core.search.outbox import Marks, settle, take_in
 from reader.core.store import Store
 
 PROGRESS_SECONDS = 0.25
@@ -57,6 +58,11 @@ def yield_to_the_scan() -> None:
 class IndexFollower:
     """`on_change` for `scan()` that indexes in a background thread.
 
+    Each batch the scanner writes leaves its changes in the outbox (same transaction); the
+    call only wakes this thread, which takes in everything pending (`outbox.take_in`),
+    commits every `COMMIT_SECONDS`, and clears what it committed. Killed at any moment, it
+    leaves the outbox holding what it had not committed, for the next run to replay.
+
     Use as `with IndexFollower(index, store) as follow: scan(..., on_change=follow)`; leaving
     the block waits until everything is indexed and committed.
     """
@@ -84,13 +90,13 @@ class IndexFollower:
             progress: called with (indexed, queued) every `PROGRESS_SECONDS` while it waits.
 
         Raises:
-            SearchIndexError: what the indexing thread met (the index stays as it was).
+            SearchIndexError: what the indexing thread met (the outbox keeps the rest).
         """
         self._queue.put(_DONE)
         self._thread.join(PROGRESS_SECONDS)
         while self._thread.is_alive():
             if progress is not None:
-                progress(self.indexed, self.queued)
+                progress(min(self.indexed, self.queued), self.queued)
             self._thread.join(PROGRESS_SECONDS)
         if self.error is not None:
             raise self.error
@@ -105,25 +111,26 @@ class IndexFollower:
         with contextlib.suppress(Exception):  # the writer exists once sync() has run
             self._index.acquire_writer()
         yield_to_the_scan()
-        staged = False
+        staged = Marks()
         last_commit = time.monotonic()
         while True:
             try:
                 changes: ArticleChanges | None = self._queue.get(
-                    timeout=COMMIT_SECONDS if staged else None
+                    timeout=COMMIT_SECONDS if staged.any else None
                 )
             except queue.Empty:
                 changes = None  # a pause in the scan: make what is staged searchable
             try:
-                if changes is not None and changes is not _DONE:
-                    self._index.apply(self._store, changes, commit=False)
-                    self.indexed += len(changes.added) + len(changes.changed)
-                    staged = True
+                if changes is not None:
+                    read = take_in(self._index, self._store, staged)
+                    self.indexed += read.article_count - staged.article_count
+                    staged = read
                 due = changes is None or changes is _DONE
-                if staged and (due or time.monotonic() - last_commit >= COMMIT_SECONDS):
+                if staged.any and (due or time.monotonic() - last_commit >= COMMIT_SECONDS):
                     self._index.commit()
-                    staged, last_commit = False, time.monotonic()
-            except Exception as error:  # reported by wait(); the scan itself goes on
+                    settle(self._store, staged)
+                    staged, last_commit = Marks(), time.monotonic()
+            except BaseException as error:  # reported by wait(); the scan itself goes on
                 self.error = error
                 self._drain(changes)
                 return

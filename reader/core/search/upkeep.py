@@ -1,25 +1,32 @@
-"""Bringing the search index up to date with a scan: articles as batches land, notes after.
+"""Bringing the search index up to date: before a scan, beside it, and without one.
 
-The app's rescan, `reader index` and `reader search` all go through `scan_and_index`, so that
-whichever runs leaves an index the next start does not rebuild: after `reader index` of a
-large library the app opens searchable at once, instead of making it searchable for a minute.
+The app's rescan, `reader index`, `reader search` and `reader check --repair` all come here,
+so that whichever runs leaves an index that agrees with the library:
 
-Notes live in the notes tables, not in what the scanner reports, so they are re-indexed here:
-all of them after a rebuild (or when the index holds a different number of them, as after
-`reader notes import`), and those of each article a scan changed, moved or removed, because a
-note is found through its article's title, folders and place (`fields.places_of`).
+1. An index that is not a complete build for this library.db (new, another version, cut
+   short, damaged) is rebuilt, notes included.
+2. Otherwise the outboxes are replayed: every change any writer made since (see `outbox`).
+3. Then the index is checked against the library by content (see `verify`) and mended, so
+   that even damage no outbox recorded heals.
+4. During a scan, an `IndexFollower` replays each batch's changes as they land.
+
+Damage met on the way (tantivy's panics included) is answered by throwing the index away
+and rebuilding it, and said in `IndexState.repaired`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reader.core.library import ArticleChanges
 from reader.core.models import ScanProgress, ScanReport
 from reader.core.search import fields
-from reader.core.search.engine import SearchIndex, SearchIndexError
+from reader.core.search.checksums import damaged_files
+from reader.core.search.engine import IndexDamaged, SearchIndex, SearchIndexError
 from reader.core.search.follow import IndexFollower
+from reader.core.search.outbox import Marks, note_documents, replay, settle
+from reader.core.search.verify import drift, mend
 from reader.core.store import Store
 
 Scan = Callable[[Callable[[ArticleChanges], None] | None], ScanReport]
@@ -36,6 +43,63 @@ class IndexState:
     rebuilt: bool = False
     problem: str | None = None
     """Why it could not be brought up to date (it is searched as it is)."""
+    repaired: str | None = None
+    """Damage found and mended on the way ("the search index was damaged (…)")."""
+
+
+def bring_up_to_date(
+    index: SearchIndex,
+    store: Store,
+    *,
+    check_files: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[bool, str | None]:
+    """Rebuild, or replay and mend; (whether it was rebuilt, the damage repaired if any).
+
+    Args:
+        check_files: verify the checksums of the index's files first (a second per GB):
+            damage tantivy would not notice, or would panic on in the middle of a search.
+
+    Raises:
+        SearchIndexError: the index cannot be written (IndexBusy: another process has it).
+    """
+    repaired = None
+    if check_files and (bad := damaged_files(index.directory)):
+        repaired = f"the search index was damaged ({', '.join(bad[:3])}) and has been rebuilt"
+        index.reset()
+    try:
+        rebuilt, mended = _up_to_date(index, store, progress)
+        return rebuilt, repaired or mended
+    except IndexDamaged as error:
+        index.reset()
+        rebuild(index, store, progress)
+        return True, f"{error}; it has been rebuilt"
+
+
+def _up_to_date(
+    index: SearchIndex, store: Store, progress: Callable[[int, int], None] | None
+) -> tuple[bool, str | None]:
+    if not index.built_for(store.library_id):
+        rebuild(index, store, progress)
+        return True, None
+    replay(index, store)
+    found = drift(index, store)
+    mend(index, store, found)
+    if found.agrees:
+        return False, None
+    # The outboxes should have covered everything: drift means something bypassed them
+    # (a kill between two files' commits, a damaged index). Say what was mended.
+    mended = ", ".join(found.describe())
+    return False, f"the search index was mended ({mended})"
+
+
+def rebuild(
+    index: SearchIndex, store: Store, progress: Callable[[int, int], None] | None = None
+) -> None:
+    """Index everything afresh; the outboxes' rows up to now are then taken in."""
+    articles, notes = store.outbox_marks()
+    index.rebuild(store, [(n, doc) for n, _, doc in note_documents(store)], progress=progress)
+    settle(store, Marks(articles=articles, notes=notes))
 
 
 def scan_and_index(
@@ -44,89 +108,57 @@ def scan_and_index(
     run: Scan,
     *,
     progress: Callable[[ScanProgress], None] | None = None,
+    check_files: bool = False,
 ) -> tuple[ScanReport, IndexState]:
-    """Rebuild the index if it needs it, run the scan with the index following each batch,
-    wait for it to catch up, then bring the notes up to date.
+    """Bring the index up to date, run the scan with the index following each batch, and
+    wait for it to catch up.
 
     Never raises a search error: the library is updated whatever the index does, and the
-    trouble is in `IndexState.problem`.
+    trouble is in `IndexState.problem` (the outboxes keep what it missed).
 
     Args:
         progress: the scan's progress, and then the index catching up ("making searchable").
     """
     try:
-        rebuilt = index.needs_rebuild
-        index.sync(store)
+        rebuilt, repaired = bring_up_to_date(index, store, check_files=check_files)
     except SearchIndexError as error:
         return run(None), IndexState(problem=str(error))
-    touched: set[int] = set()
-    follow = IndexFollower(index, store)  # indexes in a thread as batches land
-
-    def on_change(changes: ArticleChanges) -> None:
-        touched.update(changes.changed, changes.removed)
-        follow(changes)
-
+    follow = IndexFollower(index, store)  # replays the outbox in a thread as batches land
+    problem: str | None = None
     try:
-        report = run(on_change)
+        report = run(follow)
     finally:
         try:
             follow.wait(progress=None if progress is None else _catching_up(progress))
-        except SearchIndexError as error:
-            problem: str | None = str(error)
-        else:
-            problem = None
-    if problem is None:
-        try:
-            sync_notes(index, store, everything=rebuilt, articles=touched)
+        except IndexDamaged as error:
+            rebuilt, repaired = True, f"{error}; it has been rebuilt"
+            try:
+                index.reset()
+                rebuild(index, store)
+            except SearchIndexError as again:
+                problem = str(again)
         except SearchIndexError as error:
             problem = str(error)
-    return report, IndexState(
-        index.count(), index.count(fields.NOTE), rebuilt=rebuilt, problem=problem
-    )
+    return report, _state(index, rebuilt, problem, repaired)
 
 
-def catch_up(index: SearchIndex, store: Store) -> IndexState:
+def catch_up(index: SearchIndex, store: Store, *, check_files: bool = False) -> IndexState:
     """`scan_and_index` without the scan: the index made to match the store as it is (a
     search with no path given, which does not look at the files). Never raises."""
-    rebuilt = index.needs_rebuild
     try:
-        index.sync(store)
-        sync_notes(index, store, everything=rebuilt)
+        rebuilt, repaired = bring_up_to_date(index, store, check_files=check_files)
     except SearchIndexError as error:
         return IndexState(problem=str(error))
-    return IndexState(index.count(), index.count(fields.NOTE), rebuilt=rebuilt)
+    return _state(index, rebuilt, None, repaired)
 
 
-def sync_notes(
-    index: SearchIndex, store: Store, *, everything: bool, articles: Iterable[int] = ()
-) -> None:
-    """Index every note (`everything`, or when the counts differ), else those of `articles`.
-
-    Raises:
-        SearchIndexError: the index cannot be written.
-    """
-    from reader.core.notes import NotesStore
-
-    notes = NotesStore.for_store(store)
+def _state(
+    index: SearchIndex, rebuilt: bool, problem: str | None, repaired: str | None
+) -> IndexState:
     try:
-        every = list(notes.iter_note_documents())
-        if not everything and index.count(fields.NOTE) == len(every):
-            wanted = set(articles)
-            if not wanted:
-                return
-            every = [doc for doc in every if doc.article_id in wanted]
-        else:
-            everything = True
-    finally:
-        notes.close()
-    summaries = {s.id: s for s in store.summaries_for(sorted({d.article_id for d in every}))}
-    documents = []
-    for doc in every:
-        summary = summaries.get(doc.article_id)  # None: article gone; no scope finds the note
-        documents.append(
-            (doc.note_id, fields.note_document(doc.note_id, doc.article_id, doc.text, summary))
-        )
-    index.put_notes(documents, replace_all=everything)
+        return IndexState(index.count(), index.count(fields.NOTE), rebuilt, problem, repaired)
+    except SearchIndexError as error:
+        return IndexState(rebuilt=rebuilt, problem=problem or str(error), repaired=repaired)
 
 
 def _catching_up(progress: Callable[[ScanProgress], None]) -> Callable[[int, int], None]:
