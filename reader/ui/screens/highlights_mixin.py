@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.css.query import NoMatches
 
+from reader.core.drafts import DraftKey, Drafts, NotSaved
 from reader.core.sanitize import inert
 from reader.core.schema import StoreError
 from reader.ui.notes_access import session_notes
@@ -77,6 +79,10 @@ class HighlightsMixin:
     _current_highlight: str | None
     _deleted: list[str]
     _annotated: set[int]
+    _drafts: Drafts
+    """Where text the database refused is written (see `reader.core.drafts`)."""
+    _failures_told: dict[DraftKey, str]
+    """The last failure toasted for each note or comment: a repeat is not toasted again."""
 
     def _init_highlights(self) -> None:
         self._highlights, self._highlights_of = [], None
@@ -227,20 +233,28 @@ class HighlightsMixin:
         if item is not None:
             self._edit_comment(item)
 
-    def _edit_comment(self, item: Highlight) -> None:
+    def _edit_comment(
+        self, item: Highlight, unsaved: CommentChoice | None = None, problem: str | None = None
+    ) -> None:
+        """Ask for the comment; `unsaved` is a comment that could not be saved, offered again
+        with the `problem` shown."""
+
         def chosen(choice: CommentChoice | None) -> None:
             if choice is not None:
                 self._save_comment(item, choice)
 
         from reader.ui.screens.highlight_comment import HighlightCommentScreen
 
-        self.app.push_screen(HighlightCommentScreen(item.quote, item.comment, item.color), chosen)
+        comment, color = (unsaved.comment, unsaved.color) if unsaved else (item.comment, item.color)
+        dialog = HighlightCommentScreen(item.quote, comment, color, problem=problem)
+        self.app.push_screen(dialog, chosen)
 
     @background("saving the comment", group="notes-write")
     def _save_comment(self, item: Highlight, choice: CommentChoice) -> None:
         from reader.core.notes import Conflict
 
         comment, color = choice.comment, choice.color
+        key = DraftKey(item.article_id, "comment", item.id)
         try:
             result = self.notes.edit_highlight(
                 item.id, expected_version=item.version, comment=comment, color=color
@@ -258,9 +272,42 @@ class HighlightsMixin:
                 )
             items = self.notes.highlights(item.article_id)
         except StoreError as error:
-            self._deliver(self._notes_failed, str(error))
+            about = f"{self._about(item.article_id)}, highlight “{item.quote}”"
+            failed = self._drafts.keep_refused(key, comment, error, about)
+            self._deliver(self._comment_not_saved, item, replace(choice, comment=comment), failed)
             return
+        self._text_saved(key)
         self._deliver(self._highlights_changed, item.article_id, items, item.id)
+
+    def _comment_not_saved(self, item: Highlight, choice: CommentChoice, failed: NotSaved) -> None:
+        """Say so, and open the dialog again with the comment in it: nothing typed is lost."""
+        key = DraftKey(item.article_id, "comment", item.id)
+        self._tell_not_saved(key, failed, "the comment dialog")
+        self._edit_comment(item, choice, failed.status)
+
+    # -- text the database refused -------------------------------------------------------------
+
+    def _text_saved(self, key: DraftKey) -> None:
+        """The text of `key` is in the database: its draft is marked saved (kept, see
+        `reader.core.drafts`) and its next failure is toasted again. Any thread."""
+        self._drafts.saved(key)
+        self._failures_told.pop(key, None)
+
+    def _tell_not_saved(self, key: DraftKey, failed: NotSaved, kept_in: str) -> None:
+        """Toast the failure, once per note or comment until it changes (autosave retries
+        every pause in typing; the panel's status line keeps saying it)."""
+        message = failed.message(kept_in)
+        if self._failures_told.get(key) == message:
+            return
+        self._failures_told[key] = message
+        self.notify(inert(message), title=failed.title, severity="error", timeout=15, markup=False)
+
+    def _about(self, article_id: int) -> str:
+        """The article, for a draft's first line (any thread: one attribute read)."""
+        current = self.current
+        if current is None or current.id != article_id:
+            return f"article {article_id}"
+        return f"“{current.title}” ({current.path})"
 
     # -- going between them --------------------------------------------------------------------
 

@@ -8,6 +8,10 @@ A note is saved by a worker half a second after typing stops, and synchronously 
 screen flushes (switching article, quitting): saves of one article run one at a time under a
 lock, each against the version the previous one stored, so this window never conflicts with
 itself; a conflict means another process changed the note, and neither text is lost.
+
+A save the database refuses (a full disk, a read-only folder) keeps the text in the editor,
+still unsaved (so quitting asks first), and writes it to a draft file (`reader.core.drafts`).
+At start the screen says when the disk is nearly full or drafts are waiting.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.widget import Widget
 
+from reader.core.drafts import DraftKey, Drafts, NotSaved
 from reader.core.models import ArticleSummary
+from reader.core.sanitize import inert
 from reader.core.schema import StoreError
 from reader.ui.notes_access import close_session_notes
 from reader.ui.screens.library_notes_mixin import LibraryNotesMixin
@@ -42,7 +48,7 @@ NOTES_BINDINGS: list[Binding] = [
 ]
 
 if TYPE_CHECKING:
-    NoteOutcome = SaveResult | StoreError | None
+    NoteOutcome = SaveResult | NotSaved | None
     """What a save did; None when a newer save of the same article had already been written."""
 
 
@@ -50,7 +56,7 @@ class NotesMixin(LibraryNotesMixin):
     """Hooks the main screen calls; each is cheap and never blocks on disk (but `notes_flush`)."""
 
     _note_versions: dict[int, int]
-    _note_drafts: dict[int, str]
+    _unsaved_notes: dict[int, str]
     _note_written: dict[int, int]
 
     def compose_notes(self) -> Iterator[Widget]:
@@ -59,16 +65,37 @@ class NotesMixin(LibraryNotesMixin):
         self._annotated = set()
         self._note_versions = {}
         """The stored version of each article's note that this window last saw."""
-        self._note_drafts = {}
+        self._unsaved_notes = {}
         """Text that could not be saved, by article: shown again when the article is."""
         self._note_written = {}
         self._note_serial = 0
         self._note_lock = threading.Lock()
         self._pending_target = None
+        self._drafts = Drafts(self.session.data_dir)
+        self._failures_told = {}
         yield NotesPanel(id="notes-panel")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._load_marks)  # type: ignore[attr-defined]
+        self.call_after_refresh(self._check_saving_room)  # type: ignore[attr-defined]
+
+    @background("looking at the free space and drafts", group="notes-start")
+    def _check_saving_room(self) -> None:
+        """Once at start: say if the disk is nearly full, or drafts are waiting (a statvfs
+        and a folder listing, in a thread all the same: the data dir may be on a slow mount)."""
+        from reader.core.disk_space import low_space_warning
+        from reader.core.drafts import drafts_notice
+
+        data_dir = self.session.data_dir
+        for title, notice in (
+            ("Disk space", low_space_warning(data_dir)),
+            ("Drafts", drafts_notice(data_dir)),
+        ):
+            if notice is not None:
+                self._deliver(self._start_notice, title, notice)
+
+    def _start_notice(self, title: str, notice: str) -> None:
+        self.notify(inert(notice), title=title, severity="warning", timeout=30, markup=False)
 
     def on_unmount(self) -> None:
         close_session_notes(self.session)
@@ -130,7 +157,7 @@ class NotesMixin(LibraryNotesMixin):
         version = note.version if note else 0
         self._note_versions[article_id] = max(self._note_versions.get(article_id, 0), version)
         stored = note.text if note else ""
-        self.notes_panel.load_note(article_id, stored, self._note_drafts.get(article_id))
+        self.notes_panel.load_note(article_id, stored, self._unsaved_notes.get(article_id))
 
     def _note_unreadable(self, article_id: int, message: str) -> None:
         self.notes_panel.note_failed(article_id, message)
@@ -149,6 +176,7 @@ class NotesMixin(LibraryNotesMixin):
         """Save unless a newer edit of this article is already on disk (any thread)."""
         from reader.core.notes import Saved
 
+        key = DraftKey(article_id)
         with self._note_lock:
             if serial < self._note_written.get(article_id, 0):
                 return None
@@ -157,13 +185,15 @@ class NotesMixin(LibraryNotesMixin):
                     article_id, text, expected_version=self._note_versions.get(article_id, 0)
                 )
             except StoreError as error:
-                return error
+                return self._drafts.keep_refused(key, text, error, self._about(article_id))
             except Exception as error:  # unforeseen: logged, and the text stays in the editor
                 report_failure(self, "saving your note", error)  # type: ignore[arg-type]
-                return StoreError(f"the note could not be saved ({type(error).__name__})")
+                failure = StoreError(f"the note could not be saved ({type(error).__name__})")
+                return self._drafts.keep_refused(key, text, failure, self._about(article_id))
             if isinstance(result, Saved):
                 self._note_versions[article_id] = result.item.version
                 self._note_written[article_id] = serial
+                self._text_saved(key)
             return result
 
     def _note_outcome(
@@ -172,15 +202,15 @@ class NotesMixin(LibraryNotesMixin):
         from reader.core.notes import Conflict, Saved
 
         if isinstance(outcome, Saved):
-            self._note_drafts.pop(article_id, None)
+            self._unsaved_notes.pop(article_id, None)
             self.notes_panel.note_saved(article_id, text)
             self._set_mark(article_id, True if text.strip() else None)
         elif isinstance(outcome, Conflict) and ask:
             self._resolve_conflict(article_id, text, outcome)
-        elif isinstance(outcome, StoreError):
-            self._note_drafts[article_id] = text
-            self.notes_panel.note_failed(article_id, str(outcome))
-            self._notes_failed(f"{outcome}. Your text is kept in the editor.")
+        elif isinstance(outcome, NotSaved):
+            self._unsaved_notes[article_id] = text
+            self.notes_panel.note_failed(article_id, outcome.status)
+            self._tell_not_saved(DraftKey(article_id), outcome, "the editor")
 
     def _resolve_conflict(self, article_id: int, mine: str, conflict: Conflict) -> None:
         from reader.ui.screens.note_conflict import NoteConflictScreen, both

@@ -3,7 +3,9 @@
 The panel edits; the screen saves. Typing marks the note "editing…"; half a second after the
 last keystroke (or when the editor loses focus) the panel asks for a save with `NoteEdited`,
 and shows "saved ✓" only once the screen reports that exactly this text is on disk. A failed
-save leaves the text in the editor and says why; the next keystroke or leaving tries again.
+save leaves the text in the editor, still unsaved, and says why (the screen also puts it in a
+draft file, and the status says where: it wraps to show the path); the next keystroke or
+leaving tries again.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class NotesPanel(Vertical):
     NotesPanel.shown { display: block; }
     NotesPanel #notes-header { height: 1; padding: 0 1; background: $panel; }
     NotesPanel #note-status { height: 1; padding: 0 1; color: $text-muted; }
-    NotesPanel #note-status.failed { color: $text-error; }
+    NotesPanel #note-status.failed { color: $text-error; height: auto; max-height: 4; }
     NotesPanel #note-editor { height: 1fr; min-height: 5; border: none; padding: 0 1; }
     NotesPanel #highlights-header { height: 1; padding: 0 1; background: $panel; }
     NotesPanel #highlight-list { height: 1fr; border: none; }
