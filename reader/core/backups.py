@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from reader.core import schema
@@ -57,7 +58,7 @@ def before_migration(conn: sqlite3.Connection, user: Path, data_dir: Path) -> Pa
 
 def copy(source: sqlite3.Connection, target: Path) -> None:
     """Copy the database under a temporary name, then rename it in: never a half backup."""
-    part = target.with_name(target.name + ".part")
+    part = target.with_name(f"{target.name}.part-{os.getpid()}-{threading.get_ident()}")
     part.unlink(missing_ok=True)
     try:
         copied = sqlite3.connect(part)

@@ -26,7 +26,7 @@ from reader.core.paths import (
     library_database_path,
     user_database_path,
 )
-from reader.core.schema import LIBRARY, USER, NewerDatabase, ReadOnlyDataDir, StoreError
+from reader.core.schema import NewerDatabase, ReadOnlyDataDir, StoreError
 from reader.core.tables import PAIR_TRIGGERS, SEED_FROM_KEYS
 
 LIBRARY_ID = "library_id"
@@ -124,21 +124,21 @@ def _check_version(path: Path, version: int, kind: schema.Kind) -> None:
 def _open_user(user: Path, data_dir: Path) -> list[str]:
     notices: list[str] = []
     if _present(user):
-        problem, version = schema.diagnose(user, USER)
-        _check_version(user, version, USER)
+        problem, version = schema.diagnose(user, schema.USER)
+        _check_version(user, version, schema.USER)
         if problem and problem.startswith(_FOREIGN):
             moved = schema.move_aside(user, "foreign")
             notices.append(f"{user.name} {problem}; it was moved to {moved}.")
         elif problem:
             notices.append(salvage.salvage(user, problem, data_dir))
     if not user.exists():
-        schema.create(user, USER)
+        schema.create(user, schema.USER)
     conn = schema.connect(user)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
-        if schema.user_version(conn) < USER.latest:
+        if schema.user_version(conn) < schema.USER.latest:
             taken = backups.before_migration(conn, user, data_dir)
-            schema.migrate(conn, user, USER)
+            schema.migrate(conn, schema.USER)
             notices.append(f"user.db was upgraded; the previous one is saved as {taken}")
     finally:
         conn.close()
@@ -148,8 +148,8 @@ def _open_user(user: Path, data_dir: Path) -> list[str]:
 def _open_library(library: Path, user: Path) -> list[str]:
     notices: list[str] = []
     if _present(library):
-        problem, version = schema.diagnose(library, LIBRARY)
-        _check_version(library, version, LIBRARY)
+        problem, version = schema.diagnose(library, schema.LIBRARY)
+        _check_version(library, version, schema.LIBRARY)
         if problem:
             if problem.startswith(_FOREIGN) or not library.is_file():
                 schema.move_aside(library, "foreign")
@@ -160,11 +160,11 @@ def _open_library(library: Path, user: Path) -> list[str]:
                 "Notes, highlights and reading positions are kept apart, in user.db, untouched."
             )
     if not library.exists():
-        schema.create(library, LIBRARY, fill=lambda conn: seed_library(conn, user))
+        schema.create(library, schema.LIBRARY, fill=lambda conn: seed_library(conn, user))
     conn = schema.connect(library)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
-        schema.migrate(conn, library, LIBRARY)  # derived: no backup needed
+        schema.migrate(conn, schema.LIBRARY)  # derived: no backup needed
     finally:
         conn.close()
     return notices

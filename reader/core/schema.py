@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -69,8 +70,8 @@ def store_error(error: sqlite3.Error, *paths: Path) -> StoreError:
     library and salvages a damaged user database.
     """
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    if code == sqlite3.SQLITE_FULL or "disk is full" in str(error):
-        folder = paths[0].parent if paths else Path(".")
+    folder = paths[0].parent if paths else Path(".")
+    if disk_full(error, folder):
         return DiskFull(f"the disk is full: nothing more can be written to {folder}")
     if _is_corruption(error):
         for path in paths:
@@ -81,6 +82,24 @@ def store_error(error: sqlite3.Error, *paths: Path) -> StoreError:
             "(your notes are kept apart and checked too)"
         )
     return StoreError(f"database error: {error}")
+
+
+FULL_BELOW_BYTES = 1 << 20
+
+
+def disk_full(error: sqlite3.Error, folder: Path) -> bool:
+    """Whether `error` means the disk is full. SQLite says so (SQLITE_FULL) when a write
+    fails, but a connection opened on a full disk fails to grow its shared-memory file and
+    says "disk I/O error" (SQLITE_IOERR_SHMSIZE): then the free space decides."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or "disk is full" in str(error):
+        return True
+    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in str(error):
+        try:
+            return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+        except OSError:
+            return False
+    return False
 
 
 def guard(method: Callable[_P, _T]) -> Callable[_P, _T]:
@@ -155,30 +174,17 @@ def table_names(conn: sqlite3.Connection, schema: str = "main") -> set[str]:
     return {name for (name,) in rows if not name.startswith("sqlite_")}
 
 
-def migrate(conn: sqlite3.Connection, db_path: Path, kind: Kind) -> Path | None:
-    """Bring `conn` (in autocommit mode) to the latest version; return the backup taken, if any.
+def migrate(conn: sqlite3.Connection, kind: Kind) -> bool:
+    """Bring `conn` (in autocommit mode) to the latest version of `kind`; True if it ran.
 
-    A database at version 0 is new and needs no backup; any other is copied first so that a
-    migration that goes wrong in a way SQLite cannot roll back still leaves the user's data.
+    The caller backs up what is worth it first (user.db: `backups.before_migration`).
     """
     version = user_version(conn)
     if version >= kind.latest:
-        return None
-    backup = backup_database(conn, db_path, version) if version > 0 else None
+        return False
     for number in range(version + 1, kind.latest + 1):
         _apply(conn, number, kind.migrations[number - 1])
-    return backup
-
-
-def backup_database(conn: sqlite3.Connection, db_path: Path, version: int) -> Path:
-    """Copy the live database with the online backup API (consistent even under WAL)."""
-    target = unused_path(db_path.with_name(f"{db_path.name}.bak-v{version}-{stamp()}"))
-    copy = sqlite3.connect(target)
-    try:
-        conn.backup(copy)
-    finally:
-        copy.close()
-    return target
+    return True
 
 
 def unused_path(path: Path) -> Path:
@@ -349,7 +355,7 @@ def create(db: Path, kind: Kind, fill: Callable[[sqlite3.Connection], None] | No
         conn = connect(temp)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
-            migrate(conn, temp, kind)
+            migrate(conn, kind)
             if fill is not None:
                 fill(conn)
         finally:

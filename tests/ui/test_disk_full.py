@@ -291,12 +291,6 @@ def test_reader_index_on_a_full_disk_fails_cleanly_and_recovers(
     assert recovered.stdout.startswith("31 articles:"), recovered.stdout
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 12, CLI messages (another helper's part): on a full disk `reader index` says "
-    "'database error: disk I/O error' (SQLite's SQLITE_IOERR_SHMSIZE: a new connection cannot "
-    "grow the database's -shm file), not 'disk is full'",
-)
 def test_reader_index_on_a_full_disk_says_the_disk_is_full(
     small_disk: Path, tmp_path: Path
 ) -> None:

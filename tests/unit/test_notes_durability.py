@@ -32,7 +32,7 @@ PRELUDE = """
 import sys
 from pathlib import Path
 from reader.core.notes import NotesStore, Conflict
-notes = NotesStore(Path(sys.argv[1]))
+notes = NotesStore(Path(sys.argv[1]) / "user.db", library=Path(sys.argv[1]) / "library.db")
 article_id = int(sys.argv[2])
 """
 
@@ -48,6 +48,11 @@ def make_library(base: Path) -> tuple[Path, int]:
     store.close()
     assert article_id is not None
     return base / "data", article_id
+
+
+def notes_at(data: Path) -> NotesStore:
+    """The notes of a data directory, opened as every reader process opens them."""
+    return NotesStore(data / "user.db", library=data / "library.db")
 
 
 def child(code: str, db: Path, article_id: int, **kwargs: object) -> subprocess.Popen[str]:
@@ -74,7 +79,7 @@ while True:
 
 def test_a_note_acknowledged_as_saved_survives_kill_9(tmp_path: Path) -> None:
     data, article_id = make_library(tmp_path)
-    db = data / "reader.db"
+    db = data
     for round_ in range(4):
         process = child(SAVE_FOREVER, db, article_id)
         assert process.stdout is not None
@@ -87,7 +92,7 @@ def test_a_note_acknowledged_as_saved_survives_kill_9(tmp_path: Path) -> None:
         process.wait()
         process.stdout.close()
         process.stderr.close()  # type: ignore[union-attr]
-        notes = NotesStore(db)  # a new process would open it the same way
+        notes = notes_at(db)  # a new process would open it the same way
         note = notes.note(article_id)
         assert note is not None and note.version >= acknowledged
         assert note.text == f"note {note.version - 1}"  # intact, not half written
@@ -116,7 +121,7 @@ print(conflicts, flush=True)
 
 def test_two_processes_editing_at_once_lose_no_write(tmp_path: Path) -> None:
     data, article_id = make_library(tmp_path)
-    db = data / "reader.db"
+    db = data
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", PRELUDE + APPEND_200, str(db), str(article_id), tag],
@@ -136,7 +141,7 @@ def test_two_processes_editing_at_once_lose_no_write(tmp_path: Path) -> None:
     for process, (_, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
         assert "locked" not in err
-    lines = NotesStore(db).note(article_id).text.splitlines()  # type: ignore[union-attr]
+    lines = notes_at(db).note(article_id).text.splitlines()  # type: ignore[union-attr]
     assert sorted(lines) == sorted(f"{tag}-{n}" for tag in "ab" for n in range(200))
     # Each process appended in its own order, and every stale save was refused, not applied.
     assert [line for line in lines if line[0] == "a"] == [f"a-{n}" for n in range(200)]
@@ -144,11 +149,11 @@ def test_two_processes_editing_at_once_lose_no_write(tmp_path: Path) -> None:
 
 def test_a_stale_edit_from_another_process_is_a_conflict(tmp_path: Path) -> None:
     data, article_id = make_library(tmp_path)
-    notes = NotesStore(data / "reader.db")
+    notes = notes_at(data)
     notes.save_note(article_id, "mine", expected_version=0)
     process = child(
         "print(notes.save_note(article_id, 'theirs', expected_version=1).item.version)",
-        data / "reader.db",
+        data,
         article_id,
     )
     assert process.communicate(timeout=30)[0].strip() == "2"
@@ -189,13 +194,13 @@ def as_nobody(code: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_read_only_data_directory_refuses_clearly_and_still_exports(shared_dir: Path) -> None:
     data, article_id = make_library(shared_dir)
-    NotesStore(data / "reader.db").save_note(article_id, "written earlier", expected_version=0)
+    notes_at(data).save_note(article_id, "written earlier", expected_version=0)
     for path in shared_dir.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     save = as_nobody(
         PRELUDE + "try:\n    notes.save_note(article_id, 'new text', expected_version=1)\n"
         "except Exception as error:\n    print(type(error).__name__, error)",
-        str(data / "reader.db"),
+        str(data),
         str(article_id),
     )
     assert save.stdout.startswith("NotesReadOnly cannot save the note"), save.stderr
@@ -215,7 +220,7 @@ def test_a_write_refused_by_the_file_system_keeps_the_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data, article_id = make_library(tmp_path)
-    notes = NotesStore(data / "reader.db")
+    notes = notes_at(data)
     notes.save_note(article_id, "on disk", expected_version=0)
     from reader.core.notes import db as notes_db
 
@@ -234,11 +239,11 @@ def test_a_write_refused_by_the_file_system_keeps_the_text(
 # -- a damaged database ----------------------------------------------------------------------
 
 
-def test_a_damaged_database_is_moved_aside_intact_and_an_export_restores_it(
+def test_a_damaged_user_database_is_salvaged_set_aside_intact_and_an_export_restores_it(
     tmp_path: Path,
 ) -> None:
     data, article_id = make_library(tmp_path)
-    notes = NotesStore(data / "reader.db")
+    notes = notes_at(data)
     notes.save_note(article_id, "survive this", expected_version=0)
     text = "A heron\n\nThe heron waited at the edge of the reeds.\n\nThen it struck."
     start = text.index("waited")
@@ -247,19 +252,18 @@ def test_a_damaged_database_is_moved_aside_intact_and_an_export_restores_it(
     write_export(to_json(notes.collect(include_deleted=True)), export)
     notes.close()
 
-    db = data / "reader.db"
+    db = data / "user.db"
     damaged = bytearray(db.read_bytes())
     damaged[4096:8192] = b"\xa5" * 4096  # a page of garbage
     db.write_bytes(bytes(damaged))
-    for side in ("reader.db-wal", "reader.db-shm"):
+    for side in ("user.db-wal", "user.db-shm"):
         (data / side).unlink(missing_ok=True)
 
     fresh = NotesStore.open(data)
     [notice] = fresh.notices
-    [aside] = data.glob("reader.db.corrupt-*")
-    assert str(aside) in notice
+    [aside] = [p for p in data.glob("user.db.damaged-*") if p.name[-4:] not in ("-wal", "-shm")]
+    assert str(aside) in notice and "Every row that could be read was saved" in notice
     assert aside.read_bytes() == bytes(damaged)  # moved, never rewritten
-    assert fresh.collect() == []
     assert run(build_parser().parse_args(["import", str(export), "--data-dir", str(data)])) == 0
     [restored] = fresh.collect()
     assert restored.note is not None and restored.note.text == "survive this"
@@ -303,7 +307,7 @@ def test_the_export_command_reports_a_full_disk_and_keeps_the_old_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data, article_id = make_library(tmp_path)
-    NotesStore(data / "reader.db").save_note(article_id, "x", expected_version=0)
+    notes_at(data).save_note(article_id, "x", expected_version=0)
     target = tmp_path / "out.json"
     target.write_text(json.dumps({"previous": True}))
     monkeypatch.setattr(

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import schema
 from reader.core.library import scan
 from reader.core.loaders import load_path
 from reader.core.models import Article
@@ -90,7 +89,7 @@ def test_a_saved_note_reads_back_with_a_new_version(notes: NotesStore, store, li
 def test_a_stale_edit_conflicts_and_overwrites_nothing(notes: NotesStore, store, library) -> None:  # type: ignore[no-untyped-def]
     article_id = heron(store, library)
     notes.save_note(article_id, "mine", expected_version=0)
-    other = NotesStore(notes.path)  # a second window or process
+    other = NotesStore(notes.path, library=notes.db.library)  # a second window or process
     assert isinstance(other.save_note(article_id, "theirs", expected_version=1), Saved)
     result = notes.save_note(article_id, "mine, edited", expected_version=1)
     assert isinstance(result, Conflict)
@@ -220,14 +219,25 @@ def test_notes_follow_a_renamed_file_and_survive_its_removal(
     assert kept.article.missing and kept.note is not None
 
 
-def test_an_article_with_notes_cannot_be_deleted_by_hand(notes, store, library) -> None:  # type: ignore[no-untyped-def]
+def test_losing_the_whole_library_database_loses_no_note(
+    tmp_path: Path, notes: NotesStore, store: Store, library: Path
+) -> None:
     article_id = heron(store, library)
     notes.save_note(article_id, "precious", expected_version=0)
-    conn = sqlite3.connect(notes.path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-    conn.close()
+    notes.close()
+    store.close()
+    for path in (tmp_path / "data").glob("library.db*"):
+        path.unlink()  # derived data, gone
+    again = Store.open(tmp_path / "data")
+    kept = NotesStore.for_store(again)
+    [item] = kept.collect()
+    assert item.note and item.note.text == "precious" and item.article.missing
+    scan(again, [library], max_bytes=1 << 20)  # the file is found again, under its old id
+    assert again.id_for_path(library / "heron.txt") == article_id
+    [item] = kept.collect()
+    assert not item.article.missing and item.note and item.note.text == "precious"
+    kept.close()
+    again.close()
 
 
 def test_unannotated_missing_articles_are_still_purged(notes, store, library) -> None:  # type: ignore[no-untyped-def]
@@ -278,18 +288,38 @@ def test_search_gets_notes_and_comments_but_not_deleted_ones(notes, store, libra
     assert notes.annotated_article_ids() == {article_id}
 
 
-def test_an_old_database_gains_notes_tables_keeping_its_data(tmp_path: Path) -> None:
+LEGACY_V1 = """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY, path BLOB NOT NULL UNIQUE, root BLOB NOT NULL,
+        display_path TEXT NOT NULL, source TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL, content_hash TEXT NOT NULL, format TEXT NOT NULL DEFAULT 'text',
+        title TEXT NOT NULL DEFAULT '', author TEXT NOT NULL DEFAULT '', date TEXT,
+        tags TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '', words INTEGER NOT NULL DEFAULT 0,
+        warnings TEXT NOT NULL DEFAULT '', missing INTEGER NOT NULL DEFAULT 0,
+        indexed_at TEXT NOT NULL);
+    CREATE TABLE article_text (article_id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+    CREATE TABLE reading_state (article_id INTEGER PRIMARY KEY, position INTEGER NOT NULL
+        DEFAULT 0, read INTEGER NOT NULL DEFAULT 0, last_read TEXT);
+    CREATE TABLE skipped (path BLOB PRIMARY KEY, display_path TEXT NOT NULL,
+        reason TEXT NOT NULL, size INTEGER NOT NULL DEFAULT -1, mtime_ns INTEGER NOT NULL
+        DEFAULT -1);
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+"""reader.db as the first version with notes' predecessor made it (schema 1, no notes)."""
+
+
+def test_an_old_database_without_notes_is_split_keeping_its_data(tmp_path: Path) -> None:
     data = tmp_path / "old"
     data.mkdir()
     conn = sqlite3.connect(data / "reader.db")
-    for statement in schema._statements(schema.MIGRATIONS[0]):
-        conn.execute(statement)
+    conn.executescript(LEGACY_V1)
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO settings VALUES ('theme', 'nord')")
     conn.commit()
     conn.close()
     notes = NotesStore.open(data)
     assert Store.open(data).get_setting("theme") == "nord"
-    assert any("upgraded" in notice for notice in notes.notices)
+    assert any("split in two" in notice for notice in notes.notices)
     assert notes.collect() == []
     notes.close()

@@ -12,8 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.core.library import scan
-from reader.core.search import IndexBusy, IndexFollower, SearchIndex, find_hits, find_in_text
-from reader.core.search import fields
+from reader.core.search import (
+    IndexBusy,
+    IndexFollower,
+    SearchIndex,
+    fields,
+    find_hits,
+    find_in_text,
+)
 from reader.core.search.directory import INDEX_DIR, VERSION_FILE
 from reader.core.search.follow import NICENESS
 from reader.core.store import Store

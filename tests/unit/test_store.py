@@ -15,7 +15,6 @@ import pytest
 from reader.core import schema
 from reader.core.store import (
     ArticleRecord,
-    CorruptDatabase,
     NewerDatabase,
     ReadOnlyDataDir,
     Store,
@@ -38,21 +37,44 @@ def record(path: str, *, title: str = "T", text: str = "body", content_hash: str
     )  # fmt: skip
 
 
-def test_a_new_database_is_at_the_latest_version_with_wal(tmp_path: Path) -> None:
+def test_a_new_data_directory_gets_both_databases_at_the_latest_version_with_wal(
+    tmp_path: Path,
+) -> None:
     store = Store.open(tmp_path)
-    conn = sqlite3.connect(tmp_path / "reader.db")
-    assert schema.user_version(conn) == schema.latest_version() >= 1
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert schema.table_names(conn) >= schema.CORE_TABLES
+    for name, kind in (("library.db", schema.LIBRARY), ("user.db", schema.USER)):
+        conn = sqlite3.connect(tmp_path / name)
+        assert schema.user_version(conn) == kind.latest >= 1
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert schema.table_names(conn) >= kind.core_tables
+        conn.close()
+    assert not (tmp_path / "reader.db").exists()
     assert store.notices == []
     store.close()
+
+
+def test_user_data_and_derived_data_live_in_different_files(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    (article_id,) = store.write_batch([record("/lib/a.md")], []).added
+    store.save_position(article_id, 12)
+    store.set_setting("theme", "nord")
+    store.close()
+    library = sqlite3.connect(tmp_path / "library.db")
+    user = sqlite3.connect(tmp_path / "user.db")
+    assert {"articles", "article_text"} <= schema.table_names(library)
+    assert not {"reading_state", "notes", "highlights", "settings"} & schema.table_names(library)
+    assert user.execute("SELECT position FROM reading_state").fetchone() == (12,)
+    assert user.execute("SELECT value FROM settings WHERE key = 'theme'").fetchone() == ("nord",)
+    # the article's identity is kept with the user data, for a rebuilt library
+    assert user.execute("SELECT article_id, path FROM article_keys").fetchall() == [
+        (article_id, b"/lib/a.md")
+    ]
 
 
 def test_reopening_keeps_data_and_takes_no_backup(tmp_path: Path) -> None:
     Store.open(tmp_path).set_setting("theme", "nord")
     again = Store.open(tmp_path)
     assert again.get_setting("theme") == "nord"
-    assert not list(tmp_path.glob("reader.db.bak-*"))
+    assert not list(tmp_path.glob("backups/user-before-*"))
 
 
 def test_settings_round_trip(store: Store) -> None:
@@ -87,25 +109,29 @@ def test_summaries_filter_by_root_and_leave_text_out(store: Store) -> None:
     assert store.article_text(article_id) == "body"
 
 
-def test_migration_of_an_existing_database_backs_it_up_first(
+def _with_migration(monkeypatch: pytest.MonkeyPatch, kind_name: str, script: str) -> None:
+    kind = getattr(schema, kind_name)
+    grown = schema.Kind(kind.name, [*kind.migrations, script], kind.core_tables)
+    monkeypatch.setattr(schema, kind_name, grown)
+
+
+def test_migration_of_the_user_database_backs_it_up_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store.open(tmp_path)
     (article_id,) = store.write_batch([record("/lib/a.md")], []).added
     store.save_position(article_id, 77)
     store.close()
-    version = schema.latest_version()
-    monkeypatch.setattr(
-        schema, "MIGRATIONS", [*schema.MIGRATIONS, "ALTER TABLE articles ADD COLUMN extra TEXT;"]
-    )
+    version = schema.USER.latest
+    _with_migration(monkeypatch, "USER", "ALTER TABLE settings ADD COLUMN extra TEXT;")
     upgraded = Store.open(tmp_path)
-    (backup,) = tmp_path.glob(f"reader.db.bak-v{version}-*")
+    (backup,) = tmp_path.glob(f"backups/user-before-v{version + 1}-*.db")
     assert any(str(backup) in notice for notice in upgraded.notices)
     assert upgraded.reading_state(article_id).position == 77
     old = sqlite3.connect(backup)
     assert schema.user_version(old) == version
     assert old.execute("SELECT position FROM reading_state").fetchone() == (77,)
-    new = sqlite3.connect(tmp_path / "reader.db")
+    new = sqlite3.connect(tmp_path / "user.db")
     assert schema.user_version(new) == version + 1
 
 
@@ -113,12 +139,12 @@ def test_a_failing_migration_rolls_back_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Store.open(tmp_path).close()
-    version = schema.latest_version()
+    version = schema.USER.latest
     broken = "CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);"
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    _with_migration(monkeypatch, "USER", broken)
     with pytest.raises(StoreError):
         Store.open(tmp_path)
-    conn = sqlite3.connect(tmp_path / "reader.db")
+    conn = sqlite3.connect(tmp_path / "user.db")
     assert schema.user_version(conn) == version
     assert "half_done" not in schema.table_names(conn)
 
@@ -151,18 +177,40 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("make_bad", BAD_FILES.values(), ids=BAD_FILES.keys())
-def test_a_bad_database_is_moved_aside_byte_for_byte_and_a_fresh_one_started(
+def test_a_bad_user_database_is_set_aside_byte_for_byte_and_a_fresh_one_started(
     tmp_path: Path, make_bad
 ) -> None:
-    db = tmp_path / "reader.db"
+    db = tmp_path / "user.db"
     make_bad(db)
     original = db.read_bytes()
     store = Store.open(tmp_path)
-    (moved,) = tmp_path.glob("reader.db.corrupt-*")
+    (moved,) = [p for p in tmp_path.glob("user.db.*-*") if not p.name.endswith(("-wal", "-shm"))]
     assert moved.read_bytes() == original
     assert len(store.notices) == 1 and str(moved) in store.notices[0]
     store.set_setting("works", "yes")
     assert store.get_setting("works") == "yes"
+
+
+@pytest.mark.parametrize("make_bad", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_bad_library_database_is_rebuilt_and_the_user_data_untouched(
+    tmp_path: Path, make_bad
+) -> None:
+    store = Store.open(tmp_path)
+    (article_id,) = store.write_batch([record("/lib/a.md")], []).added
+    store.save_position(article_id, 5)
+    store.close()
+    user_before = (tmp_path / "user.db").read_bytes()
+    schema.delete(tmp_path / "library.db")
+    make_bad(tmp_path / "library.db")
+    store = Store.open(tmp_path)
+    assert len(store.notices) == 1 and "rebuilt from your article files" in store.notices[0]
+    assert (tmp_path / "user.db").read_bytes() == user_before
+    assert store.reading_state(article_id).position == 5
+    # the file comes back under its old id, with its reading state
+    store.write_batch([record("/lib/a.md")], [])
+    assert store.id_for_path(Path("/lib/a.md")) == article_id
+    [summary] = store.summaries()
+    assert summary.position == 5
 
 
 def test_a_wal_vanishing_while_it_is_looked_at_is_no_problem(
@@ -171,11 +219,11 @@ def test_a_wal_vanishing_while_it_is_looked_at_is_no_problem(
     """Another reader closing its last connection deletes the WAL: when that happens between
     seeing the file and measuring it, the database is still opened, not refused or moved."""
     Store.open(tmp_path).close()
-    writer = sqlite3.connect(tmp_path / "reader.db")
+    writer = sqlite3.connect(tmp_path / "user.db")
     writer.execute("PRAGMA journal_mode = WAL")
     writer.execute("CREATE TABLE IF NOT EXISTS scratch (x)")
     writer.commit()
-    wal = tmp_path / "reader.db-wal"
+    wal = tmp_path / "user.db-wal"
     assert wal.exists()
     looks = 0
     real_stat = Path.stat
@@ -196,28 +244,36 @@ def test_a_wal_vanishing_while_it_is_looked_at_is_no_problem(
     store.set_setting("still", "here")
     assert store.get_setting("still") == "here"
     store.close()
-    assert not list(tmp_path.glob("reader.db.corrupt-*"))
+    assert not list(tmp_path.glob("user.db.*-2*"))
 
 
-def test_without_recover_a_bad_database_raises_with_where_it_went(tmp_path: Path) -> None:
-    (tmp_path / "reader.db").write_bytes(b"garbage" * 10)
-    with pytest.raises(CorruptDatabase) as raised:
-        Store.open(tmp_path, recover=False)
-    assert raised.value.moved_to.read_bytes() == b"garbage" * 10
-    assert str(raised.value.moved_to) in str(raised.value)
-    assert not (tmp_path / "reader.db").exists()
-
-
-def test_a_database_from_a_newer_reader_is_left_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["user.db", "library.db"])
+def test_a_database_from_a_newer_reader_is_left_alone(tmp_path: Path, name: str) -> None:
     Store.open(tmp_path).close()
-    conn = sqlite3.connect(tmp_path / "reader.db")
-    conn.execute(f"PRAGMA user_version = {schema.latest_version() + 5}")
+    conn = sqlite3.connect(tmp_path / name)
+    conn.execute("PRAGMA user_version = 99")
     conn.close()
-    before = (tmp_path / "reader.db").read_bytes()
+    before = (tmp_path / name).read_bytes()
     with pytest.raises(NewerDatabase, match="newer reader"):
         Store.open(tmp_path)
-    assert (tmp_path / "reader.db").read_bytes() == before
-    assert not list(tmp_path.glob("reader.db.corrupt-*"))
+    assert (tmp_path / name).read_bytes() == before
+    assert (
+        sorted(p.name for p in tmp_path.glob("*.db*"))
+        == [
+            "library.db",
+            "library.db-shm",
+            "library.db-wal",
+            "user.db",
+            "user.db-shm",
+            "user.db-wal",
+        ][:: 1 if (tmp_path / "library.db-wal").exists() else 3]
+    )
+
+
+def test_a_data_dir_that_is_a_file_says_so(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("not a folder")
+    with pytest.raises(ReadOnlyDataDir, match="is a file, not a folder"):
+        Store.open(tmp_path / "data")
 
 
 def test_a_read_only_data_dir_is_a_clear_error(
@@ -283,15 +339,16 @@ def test_short_lived_threads_do_not_leak_connections(store: Store) -> None:
     assert open_files() - before < 10
 
 
-def test_damage_met_at_run_time_in_a_big_database_is_set_aside_at_the_next_open(
+def test_damage_met_at_run_time_in_a_big_library_is_rebuilt_at_the_next_open_notes_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(schema, "FULL_CHECK_BYTES", 0)  # as if it were 500 MB: no full check
     store = Store.open(tmp_path)
     records = [record(f"/lib/{n}.md", text=f"{n} " * 2000, content_hash=str(n)) for n in range(100)]
     store.write_batch(records, [])
+    store.save_position(3, 30)
     store.close()
-    db = tmp_path / "reader.db"
+    db = tmp_path / "library.db"
     data = bytearray(db.read_bytes())
     data[len(data) // 4 : len(data) * 3 // 4] = bytes(len(data) * 3 // 4 - len(data) // 4)
     db.write_bytes(bytes(data))
@@ -303,9 +360,11 @@ def test_damage_met_at_run_time_in_a_big_database_is_set_aside_at_the_next_open(
         damaged.summaries()
     damaged.close()
     fresh = Store.open(tmp_path)
-    (moved,) = tmp_path.glob("reader.db.corrupt-*")
-    assert moved.read_bytes() == bytes(data)
-    assert fresh.summaries() == [] and len(fresh.notices) == 1
+    assert len(fresh.notices) == 1 and "rebuilt" in fresh.notices[0]
+    assert fresh.summaries() == []  # rebuilt: the next scan fills it again
+    assert fresh.reading_state(3).position == 30  # user data untouched
+    fresh.write_batch(records[:5], [])
+    assert fresh.id_for_path(Path("/lib/2.md")) == 3  # back under the id its position has
 
 
 def test_openers_racing_to_create_or_migrate_all_succeed(
@@ -322,9 +381,9 @@ def test_openers_racing_to_create_or_migrate_all_succeed(
 
     with ThreadPoolExecutor(4) as pool:  # a fresh directory: one database, made once
         assert list(pool.map(open_and_write, range(4))) == ["ok"] * 4
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, "CREATE TABLE later (x);"])
+    _with_migration(monkeypatch, "USER", "CREATE TABLE later (x);")
     with ThreadPoolExecutor(4) as pool:  # an upgrade: run once, the others wait and skip it
         assert list(pool.map(open_and_write, range(4, 8))) == ["ok"] * 4
-    conn = sqlite3.connect(tmp_path / "reader.db")
-    assert schema.user_version(conn) == len(schema.MIGRATIONS)
+    conn = sqlite3.connect(tmp_path / "user.db")
+    assert schema.user_version(conn) == schema.USER.latest
     assert conn.execute("SELECT count(*) FROM settings").fetchone() == (8,)

@@ -10,7 +10,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from reader.core.schema import StoreError, damage_marker
+from reader.core.schema import StoreError, damage_marker, disk_full
 
 
 class NotesError(StoreError):
@@ -45,7 +45,9 @@ def translate(error: sqlite3.Error | OSError, doing: str, db_path: Path) -> Note
     """The NotesError for `error`, met while trying `doing` ("save the note")."""
     code = _code(error)
     folder = db_path.parent
-    if code == sqlite3.SQLITE_FULL:
+    if code == sqlite3.SQLITE_FULL or (
+        isinstance(error, sqlite3.Error) and disk_full(error, folder)
+    ):
         return NotesDiskFull(f"cannot {doing}: the disk is full (data directory {folder})")
     if code in _READONLY:
         return NotesReadOnly(

@@ -67,6 +67,7 @@ class HighlightWrites:
             anchor.start, anchor.end, color, comment, stamp, stamp, 1, None, 0,
         )  # fmt: skip
         with self.db.write("save the highlight") as conn:
+            rows.require_article(conn, article_id)
             conn.execute(rows.INSERT_HIGHLIGHT_SQL, values)
             saved = _fetch(conn, values[0])
         self._notify(NoteChange("highlight", article_id, saved.id, "saved"))

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 from reader.core.counts import plural
 from reader.core.notes import rows
 from reader.core.notes.errors import NotesError
-from reader.core.notes.export import FORMAT_NAME, FORMAT_VERSION
+from reader.core.notes.export import FORMAT_NAME, FORMAT_VERSION, to_json
 from reader.core.notes.models import COLORS, Highlight, NoteChange, note_id_for
-from reader.core.schema import now
+from reader.core.schema import SQLITE_MAGIC, now
 
 if TYPE_CHECKING:
     from reader.core.notes.store import NotesStore
@@ -65,7 +65,11 @@ class ImportReport:
 
 
 def load_export(path: Path) -> list[dict[str, Any]]:
-    """The articles of a JSON export, after checking it is one we can read."""
+    """The articles of a JSON export, or of a database backup (`DATA_DIR/backups/*.db`, a
+    `reader notes backup`, a damaged file set aside, an earlier version's reader.db), after
+    checking it is one we can read."""
+    if _is_database(Path(path)):
+        return _from_database(Path(path))
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -78,6 +82,26 @@ def load_export(path: Path) -> list[dict[str, Any]]:
     if not isinstance(articles, list):
         raise NotesError(f"{path} has no list of articles")
     return articles
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            return file.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _from_database(path: Path) -> list[dict[str, Any]]:
+    """A backup's notes, read as an export of them would hold them (nothing is written)."""
+    from reader.core.notes.store import NotesStore
+
+    backup = NotesStore.open_file(path)
+    try:
+        text = to_json(backup.collect(include_deleted=True))
+    finally:
+        backup.close()
+    return list(json.loads(text)["articles"])
 
 
 def import_export(store: NotesStore, path: Path) -> ImportReport:

@@ -32,6 +32,15 @@ INSERT_HIGHLIGHT_SQL = f"""
 """
 
 
+def require_article(conn: Any, article_id: int) -> None:
+    """Refuse user data for an article the library does not know: there is no foreign key
+    across the two files to do it (see `reader.core.tables`)."""
+    if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        from reader.core.notes.errors import NotesError
+
+        raise NotesError(f"cannot save: article {article_id} is not in the library")
+
+
 def parse_time(value: str) -> dt.datetime:
     when = dt.datetime.fromisoformat(value)
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

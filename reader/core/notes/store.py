@@ -154,6 +154,7 @@ class NotesStore(HighlightWrites):
                 caller still has `text`.
         """
         with self.db.write("save the note") as conn:
+            rows.require_article(conn, article_id)
             row = conn.execute(rows.NOTE_SQL, (article_id,)).fetchone()
             current = rows.note(row) if row else None
             if current is not None and current.text == text:
