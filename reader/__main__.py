@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reader import __version__
 
-SUBCOMMANDS = ("index", "search", "notes")
+SUBCOMMANDS = ("index", "search", "notes", "check")
 
 DESCRIPTION = """\
 A keyboard-driven reader for a folder of articles (plain text, Markdown, HTML).
@@ -28,6 +28,9 @@ A keyboard-driven reader for a folder of articles (plain text, Markdown, HTML).
   reader notes export [--format markdown|json] [--output FILE] [PATH ...]
   reader notes import FILE     restore notes and highlights from a JSON export
   reader notes backup [--output FILE]
+  reader check [PATH ...] [--repair] [--json]
+                               compare the files, library, search index and notes;
+                               --repair fixes what is derived, then checks again
 
 Keys inside the app: press ? for help, ctrl+p for every command.
 """
@@ -82,6 +85,11 @@ def _parse(argv: list[str]) -> tuple[argparse.Namespace, Command]:
         from reader.cli import notes_command
 
         return notes_command.build_parser().parse_args(rest), notes_command.run
+    if command == "check":
+        from reader.cli import check_command
+
+        # Intermixed: `reader check A --json B` keeps B a path.
+        return check_command.build_parser().parse_intermixed_args(rest), check_command.run_check
     from reader.cli.app_command import run_app
 
     return build_parser().parse_args(rest), run_app
@@ -99,15 +107,48 @@ def _ensure_streams() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from reader.cli.common import complain, data_dir_problem
+    """Run one command; its exit status.
+
+    However it ends, it ends in a message, not a traceback: Ctrl-C (130), SIGHUP (129) and
+    SIGTERM (143) unwind the command (stopping the parse workers) and say so in one line, as
+    does a database problem (1).
+    """
+    import signal
+
+    from reader.cli.common import (
+        Stopped,
+        complain,
+        data_dir_problem,
+        say_stopped,
+        stop_on_signals,
+        tolerate_narrow_encodings,
+    )
 
     _ensure_streams()
+    tolerate_narrow_encodings()
+    try:
+        with stop_on_signals():
+            args, run = _parse(list(sys.argv[1:] if argv is None else argv))
+            if problem := data_dir_problem(args.data_dir):
+                complain(problem)
+                return 2
+            return _run(run, args)
+    except KeyboardInterrupt:
+        return say_stopped(signal.SIGINT)
+    except Stopped as stop:
+        return say_stopped(stop.signum)
 
-    args, run = _parse(list(sys.argv[1:] if argv is None else argv))
-    if problem := data_dir_problem(args.data_dir):
-        complain(problem)
-        return 2
-    return run(args)
+
+def _run(run: Command, args: argparse.Namespace) -> int:
+    """`run(args)`, with a database problem any command meets said in one line."""
+    from reader.cli.common import complain
+    from reader.core.schema import StoreError
+
+    try:
+        return run(args)
+    except StoreError as error:
+        complain(str(error))
+        return 1
 
 
 if __name__ == "__main__":

@@ -31,5 +31,5 @@ def test_open_read_and_quit_in_a_real_terminal(tmux_reader: Tmux, tmp_path: Path
     tmux_reader.keys("q")  # and out
     screen = tmux_reader.wait_for("READER-EXITED-0")
     assert "A wave of new dark web flicks" not in screen
-    assert (tmp_path / "data" / "reader.db").exists()
-    assert os.path.getsize(tmp_path / "data" / "reader.db") > 0
+    assert (tmp_path / "data" / "library.db").exists()
+    assert os.path.getsize(tmp_path / "data" / "user.db") > 0

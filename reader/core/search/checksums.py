@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 
 FOOTER_MAGIC = 1337
+SEGMENT_PARTS = ("idx", "pos", "term", "store", "fast", "fieldnorm")
+"""The files every committed segment has (a `.del` file only once documents are deleted)."""
 _SEGMENT_FILE = re.compile(r"^([0-9a-f]{32})(\.\d+)?\.[a-z]+$")
 _CHUNK = 1 << 20
 
@@ -32,10 +34,19 @@ def damaged_files(directory: Path) -> list[str]:
     except (OSError, ValueError, KeyError, TypeError):
         return ["meta.json"]
     damaged = []
+    present = set()
     for path in sorted(directory.iterdir()):
         found = _SEGMENT_FILE.match(path.name)
-        if found and found.group(1) in segments and not _intact(path):
-            damaged.append(path.name)
+        if found and found.group(1) in segments:
+            present.add(path.name)
+            if not _intact(path):
+                damaged.append(path.name)
+    for segment in sorted(segments):
+        damaged += [
+            f"{segment}.{part} (missing)"
+            for part in SEGMENT_PARTS
+            if f"{segment}.{part}" not in present
+        ]
     return damaged
 
 

@@ -92,6 +92,8 @@ class SearchIndex:
         self._built_for = built_for
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
+        self.damage: str | None = None
+        """Why a complete index could not be opened and was started afresh (told once)."""
 
     @classmethod
     def open(cls, data_dir: Path) -> SearchIndex:
@@ -105,8 +107,11 @@ class SearchIndex:
                 index.searcher()
                 if built_for is not None or being_written(index):  # never wipe another's build
                     return cls(directory, index, built_for=built_for)
-        except SearchIndexError:
-            pass  # missing or damaged: start again below
+        except SearchIndexError as error:
+            fresh = cls(directory, fresh_index(directory), built_for=None)
+            if built_for is not None:  # a complete build that no longer opens: say so
+                fresh.damage = str(error)
+            return fresh
         return cls(directory, fresh_index(directory), built_for=None)
 
     @property

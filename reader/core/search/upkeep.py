@@ -64,6 +64,9 @@ def bring_up_to_date(
         SearchIndexError: the index cannot be written (IndexBusy: another process has it).
     """
     repaired = None
+    if index.damage is not None:
+        repaired = f"{index.damage}; it has been rebuilt"
+        index.damage = None
     if check_files and (bad := damaged_files(index.directory)):
         repaired = f"the search index was damaged ({', '.join(bad[:3])}) and has been rebuilt"
         index.reset()

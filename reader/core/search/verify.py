@@ -49,15 +49,19 @@ class Drift:
         """One line per kind of disagreement, for `reader check`."""
         lines = []
         for count, what in (
-            (len(self.stale), "article indexed with old content"),
-            (len(self.missing), "article missing from the search index"),
-            (len(self.dead), "search result for an article that is gone"),
-            (len(self.notes_stale), "note indexed with old text"),
-            (len(self.notes_missing), "note missing from the search index"),
-            (len(self.notes_dead), "deleted note still in the search index"),
+            (len(self.stale), "indexed with old content"),
+            (len(self.missing), "missing from the search index"),
+            (len(self.dead), "gone but still in the search index"),
         ):
             if count:
-                lines.append(plural(count, what))
+                lines.append(f"{plural(count, 'article')} {what}")
+        for count, what in (
+            (len(self.notes_stale), "indexed with old text"),
+            (len(self.notes_missing), "missing from the search index"),
+            (len(self.notes_dead), "deleted but still in the search index"),
+        ):
+            if count:
+                lines.append(f"{plural(count, 'note')} {what}")
         return lines
 
 
