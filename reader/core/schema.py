@@ -69,7 +69,6 @@ def store_error(error: sqlite3.Error, *paths: Path) -> StoreError:
     Damage marks the files for a full check at the next open, which rebuilds a damaged
     library and salvages a damaged user database.
     """
-    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     folder = paths[0].parent if paths else Path(".")
     if disk_full(error, folder):
         return DiskFull(f"the disk is full: nothing more can be written to {folder}")
