@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from reader.cli.common import build_context, complain
+from reader.cli.common import EXIT_CODES, build_context, complain, say_stopped
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -24,4 +24,8 @@ def run_app(args: argparse.Namespace) -> int:
         context.roots, context.data_dir, context.settings, context.warnings, session=session
     )
     app.run()
-    return app.return_code or 0
+    code = app.return_code or 0
+    for signum, status in EXIT_CODES.items():
+        if code == status:  # the app quit on this signal (see ReaderApp._quit_on_signals)
+            return say_stopped(signum)
+    return code

@@ -1,11 +1,21 @@
-"""What every command needs: the library roots, the settings and the data directory."""
+"""What every command needs: the library roots, the settings and the data directory, output
+that survives any terminal, and a clean end when the command is interrupted or killed."""
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
+import json
+import os
+import re
+import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import TextIO
 
 from reader.core.config import Settings, load_settings
 from reader.core.paths import DATA_DIR_ENV, data_dir, default_roots
@@ -73,3 +83,98 @@ def say(message: str) -> None:
 
 def complain(message: str) -> None:
     print(f"reader: {inert(message, limit=None)}", file=sys.stderr)
+
+
+# -- output that any terminal can take ---------------------------------------------------------
+
+
+def speaks_utf8(stream: TextIO) -> bool:
+    """Whether `stream` encodes every character (false under LANG=C with PYTHONUTF8=0)."""
+    try:
+        return codecs.lookup(stream.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        return False
+
+
+def tolerate_narrow_encodings() -> None:
+    """Write what stdout's encoding cannot hold as backslash escapes instead of crashing.
+
+    Under an ASCII locale a title such as "Café" raised UnicodeEncodeError at the first print.
+    (stderr does this already.) UTF-8 streams are left as they are.
+    """
+    stream = sys.stdout
+    if not speaks_utf8(stream):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[attr-defined]
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def ascii_json(text: str) -> str:
+    """JSON text with every non-ASCII character written as a \\uXXXX escape, as
+    `ensure_ascii` would: the same data, valid under any encoding. JSON is ASCII outside its
+    strings, so only string contents change."""
+    return _NON_ASCII.sub(lambda match: json.dumps(match.group())[1:-1], text)
+
+
+# -- ending cleanly on a signal ------------------------------------------------------------------
+
+EXIT_CODES = {signal.SIGINT: 130, signal.SIGHUP: 129, signal.SIGTERM: 143}
+"""The shell's 128 + N for the signals that end a command: Ctrl-C, a closed terminal, `kill`."""
+
+
+class Stopped(SystemExit):
+    """SIGTERM or SIGHUP, raised in the main thread like Ctrl-C's KeyboardInterrupt, so every
+    `finally` runs (the parse workers are stopped, the database closed). A SystemExit, so that
+    even uncaught it ends the process quietly with the right status."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(EXIT_CODES[signum])
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into `Stopped` while the command runs.
+
+    Killed by the default action, the process left no message, a status the shell showed as
+    -15, and nothing of its cleanup done. A signal ignored when we started (`nohup`) stays
+    ignored; after the first, the others are ignored so that the cleanup is not cut short.
+    """
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for other in installed:
+            signal.signal(other, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    installed: dict[int, object] = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            with contextlib.suppress(ValueError):  # not the main thread (a test): no handler
+                installed[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, previous in installed.items():
+            signal.signal(signum, previous)  # type: ignore[arg-type]
+
+
+def stopped_message(signum: int) -> str:
+    return "interrupted" if signum == signal.SIGINT else f"stopped ({signal.Signals(signum).name})"
+
+
+def say_stopped(signum: int) -> int:
+    """One line on why the command ended, if the terminal is still there; its exit status.
+
+    After SIGHUP the terminal may be gone: every write to it fails (EIO), and unflushed output
+    would fail again at exit and turn the status into 120. So output that cannot be written
+    is dropped, and the streams are pointed at the null device."""
+    try:
+        sys.stdout.flush()
+        complain(stopped_message(signum))
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        null = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+        sys.stdout = sys.stderr = null
+    return EXIT_CODES[signum]

@@ -45,13 +45,25 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def _progress_printer() -> Callable[[ScanProgress], None]:
+    """Progress on the terminal; nothing more once the terminal has gone.
+
+    A closed terminal fails every write (EIO), and a failed progress line ended the scan with
+    an OSError before its SIGHUP could end it cleanly (status 129)."""
+    gone = False
+
     def show(progress: ScanProgress) -> None:
-        print(
-            f"\r\033[K{progress.phase}: {progress.done:,}/{progress.total:,}",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
+        nonlocal gone
+        if gone:
+            return
+        try:
+            print(
+                f"\r\033[K{progress.phase}: {progress.done:,}/{progress.total:,}",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+        except OSError:
+            gone = True
 
     return show
 

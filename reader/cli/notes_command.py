@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.cli.common import complain, say
+from reader.cli.common import ascii_json, complain, say, speaks_utf8
 from reader.core.counts import plural
 from reader.core.paths import data_dir
 
@@ -80,6 +80,8 @@ def _export(args: argparse.Namespace) -> int:
         complain("no notes yet for " + ", ".join(str(path) for path in paths))
     text = render(items, args.format)
     if args.output is None:
+        if args.format == "json" and not speaks_utf8(sys.stdout):
+            text = ascii_json(text)  # still valid JSON where the locale cannot encode UTF-8
         sys.stdout.write(text)
         return 0
     try:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.cli.common import build_context, complain, say
+from reader.cli.common import build_context, complain, say, speaks_utf8
 from reader.core.counts import plural
 from reader.core.sanitize import inert
 
@@ -102,13 +102,15 @@ def run(args: argparse.Namespace) -> int:
     for note in found.notes:
         complain(note)
     if args.json:
-        print(_as_json(found.results))
+        print(_as_json(found.results, ascii_only=not speaks_utf8(sys.stdout)))
     else:
         _print_results(found.total, found.results, bold=sys.stdout.isatty())
     return 0
 
 
-def _as_json(results: list[SearchResult]) -> str:
+def _as_json(results: list[SearchResult], *, ascii_only: bool = False) -> str:
+    """The results as JSON; `ascii_only` (for an output that cannot encode UTF-8, such as an
+    ASCII locale's) escapes every other character, so that the JSON stays valid."""
     rows = [
         {
             "path": os.fsdecode(result.path),
@@ -121,7 +123,7 @@ def _as_json(results: list[SearchResult]) -> str:
         }
         for result in results
     ]
-    text = json.dumps(rows, ensure_ascii=False, indent=2)
+    text = json.dumps(rows, ensure_ascii=ascii_only, indent=2)
     # json.dumps escapes controls in strings; the newlines left are its indentation. Escaped,
     # not shown: other terminal controls, bidi overrides, lone surrogates (offsets unchanged).
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -44,8 +47,35 @@ class ReaderApp(App[None]):
         return MainScreen(self.session)
 
     def on_mount(self) -> None:
+        self._quit_on_signals()
         for warning in self.startup_warnings:
             self.notify(inert(warning), severity="warning", markup=False)
+
+    def _quit_on_signals(self) -> None:
+        """SIGTERM, SIGHUP (the terminal closed) and a SIGINT sent from outside (ctrl+c is a
+        key here, not a signal) quit the app as `q` does, with the shell's status 128 + N.
+
+        Killed by the default action, the app left the terminal in raw mode on its alternate
+        screen and saved nothing; handled on the event loop, Textual restores the terminal and
+        the scan's worker processes are stopped on the way out. A signal ignored when the app
+        started (`nohup`) stays ignored. Headless (tests), the test runner's signals are left
+        alone.
+        """
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(signum, self._quit_for_signal, signum)
+
+    def _quit_for_signal(self, signum: int) -> None:
+        """Save what `q` saves (no question can be asked now), then exit with 128 + signum."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(screen, MainScreen) and screen.is_mounted:
+            with contextlib.suppress(Exception):  # a failed save must not keep the app up
+                screen.save_position_now()
+        self.exit(return_code=128 + signum)
 
     def _show_failure(self, message: str) -> None:
         self.notify(message, title="Error", severity="error", timeout=12, markup=False)
