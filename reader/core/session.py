@@ -136,8 +136,14 @@ class LibrarySession:
         progress: Callable[[ScanProgress], None] | None = None,
         on_batch: Callable[[list[ArticleSummary]], None] | None = None,
     ) -> ScanReport:
-        """Pick up changed files; the search index follows each batch as it is written."""
-        return self.update(progress, on_batch)[0]
+        """Pick up changed files; the search index follows each batch as it is written.
+
+        Damage found and repaired in the search index is told in the report's notices.
+        """
+        report, state = self.update(progress, on_batch)
+        if state.repaired:
+            report.notices.append(f"Search: {state.repaired}.")
+        return report
 
     def update(
         self,

@@ -149,3 +149,26 @@ async def test_every_result_can_be_reached_though_a_screenful_is_shown_first(
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen_stack[0].current is not None)
         assert app.screen_stack[0].current.title.startswith("Heron note")
+
+
+async def test_a_note_saved_by_another_reader_becomes_searchable_here(
+    library: Path, data_dir: Path, monkeypatch
+) -> None:
+    """A second window (another process) saves a note while this app holds the search
+    index: the note waits in the outbox, and this app takes it in without a restart."""
+    import reader.ui.screens.main as main_module
+    from reader.core.notes import NotesStore
+    from reader.core.store import Store
+
+    monkeypatch.setattr(main_module, "OUTBOX_POLL", 0.3)
+    app = app_for(library, data_dir=data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await wait_loaded(pilot, app)
+        other = Store.open(data_dir)  # as the second process opens it
+        notes = NotesStore.for_store(other)
+        notes.save_note(screen.current.id, "quokkaesque remark", expected_version=0)
+        notes.close()
+        other.close()
+        await pilot.press("slash", *"quokkaesque")
+        await wait_until(pilot, lambda: "no results" not in screen_text(app).lower())
+        await wait_until(pilot, lambda: "✎ note" in screen_text(app), timeout=20)

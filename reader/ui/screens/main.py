@@ -55,6 +55,9 @@ SORT_NAMES = {
 }
 POSITION_SAVE_DELAY = 0.5
 OPEN_FILE_POLL = 2.0
+OUTBOX_POLL = 5.0
+"""Seconds between looks for changes other processes left for the search index (a note
+saved in a second window, `reader notes import`): one COUNT query when there are none."""
 """Seconds between looks at the open article's file (one stat): an edit shows without R."""
 PREVIEW_DELAY = 0.06
 
@@ -150,6 +153,7 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
         # After the first paint: the worker's 100,000-row load would compete for the GIL.
         self.call_after_refresh(self._open_library)
         self.set_interval(OPEN_FILE_POLL, self._poll_open_file)
+        self.set_interval(OUTBOX_POLL, self._poll_outbox)
 
     def on_resize(self) -> None:
         self.apply_layout()
@@ -514,6 +518,15 @@ class MainScreen(SearchMixin, NotesMixin, Screen[None]):
             self.notify(inert(warning), severity="warning", markup=False)
 
     # -- the open article's file changing on disk ------------------------------------
+
+    def _poll_outbox(self) -> None:
+        if not self.scanning:
+            self._replay_outbox()
+
+    @background("bringing search up to date", group="outbox", exclusive=True)
+    def _replay_outbox(self) -> None:
+        """Whoever holds the search index takes in what other writers left pending."""
+        self.session.replay_pending()
 
     def _poll_open_file(self) -> None:
         if self.current is not None and self._open_stamp is not None and not self.scanning:
