@@ -387,3 +387,39 @@ def test_openers_racing_to_create_or_migrate_all_succeed(
     conn = sqlite3.connect(tmp_path / "user.db")
     assert schema.user_version(conn) == schema.USER.latest
     assert conn.execute("SELECT count(*) FROM settings").fetchone() == (8,)
+
+
+def test_a_full_disk_during_a_batch_is_one_clear_error_and_the_store_stays_usable(
+    tmp_path: Path,
+) -> None:
+    """SQLITE_FULL rolls the transaction back by itself; our rollback must not raise "cannot
+    rollback - no transaction is active" over it (what `reader index` used to end with)."""
+    from reader.core.schema import DiskFull
+
+    store = Store.open(tmp_path)
+    conn = store._conn()  # injection: this thread's connection, as if the disk had 2 pages left
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    big = [record(f"/lib/{n}.md", text="x" * 5000, content_hash=str(n)) for n in range(50)]
+    with pytest.raises(DiskFull, match="the disk is full") as raised:
+        store.write_batch(big, [])
+    assert "rollback" not in str(raised.value)
+    assert not conn.in_transaction
+    conn.execute("PRAGMA max_page_count = 1073741823")  # room again
+    assert store.write_batch(big, []).added
+    assert store.count() == 50
+    store.close()
+
+
+def test_a_rollback_after_sqlite_rolled_back_by_itself_is_not_a_second_error(
+    tmp_path: Path,
+) -> None:
+    from reader.core.schema import DiskFull
+
+    store = Store.open(tmp_path)
+    with pytest.raises(DiskFull, match="the disk is full"):
+        with store._transaction() as conn:
+            conn.execute("ROLLBACK")  # what SQLite does itself after some SQLITE_FULL errors
+            raise DiskFull("the disk is full")
+    assert store.write_batch([record("/lib/a.md")], []).added
+    store.close()
