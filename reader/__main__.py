@@ -111,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     However it ends, it ends in a message, not a traceback: Ctrl-C (130), SIGHUP (129) and
     SIGTERM (143) unwind the command (stopping the parse workers) and say so in one line, as
-    does a database problem (1).
+    does a database problem (1); output piped into a reader that stops early (`| head`) ends
+    quietly (141).
     """
     import signal
 
@@ -119,7 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Stopped,
         complain,
         data_dir_problem,
+        output_closed,
         say_stopped,
+        stdout_unread,
         stop_on_signals,
         tolerate_narrow_encodings,
     )
@@ -137,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return say_stopped(signal.SIGINT)
     except Stopped as stop:
         return say_stopped(stop.signum)
+    except BrokenPipeError:
+        if not stdout_unread():
+            raise
+        return output_closed()
 
 
 def _run(run: Command, args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import select
 import signal
 import sys
 from collections.abc import Iterator
@@ -167,14 +168,42 @@ def stopped_message(signum: int) -> str:
 def say_stopped(signum: int) -> int:
     """One line on why the command ended, if the terminal is still there; its exit status.
 
-    After SIGHUP the terminal may be gone: every write to it fails (EIO), and unflushed output
-    would fail again at exit and turn the status into 120. So output that cannot be written
-    is dropped, and the streams are pointed at the null device."""
+    After SIGHUP the terminal may be gone: every write to it fails (EIO)."""
     try:
         sys.stdout.flush()
         complain(stopped_message(signum))
         sys.stderr.flush()
     except (OSError, ValueError):
-        null = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
-        sys.stdout = sys.stderr = null
+        _drop(sys.stdout, sys.stderr)
     return EXIT_CODES[signum]
+
+
+PIPE_CLOSED = 141
+"""128 + SIGPIPE: the status the shell shows for a command whose reader went away."""
+
+
+def stdout_unread() -> bool:
+    """Whether stdout is a pipe whose reader has gone (`reader search … | head`): then a
+    BrokenPipeError is no error to report (it was a traceback), unlike one from a worker."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def output_closed() -> int:
+    """End quietly when stdout's reader has gone; the rest of the output is dropped."""
+    _drop(sys.stdout)
+    return PIPE_CLOSED
+
+
+def _drop(*streams: TextIO) -> None:
+    """Point these streams' descriptors at the null device: whoever read them has gone, and
+    what is still buffered would fail again when Python flushes it at exit (status 120)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in streams:
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            os.dup2(null, stream.fileno())
+    os.close(null)

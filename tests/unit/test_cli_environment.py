@@ -101,3 +101,25 @@ def test_a_database_problem_during_search_is_one_line(
     code = main(["search", "otter", str(shelf)])
     out, err = capsys.readouterr()
     assert (code, out, err) == (1, "", f"reader: {message}\n")
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`reader index | head -1`: once head has gone, the rest of the report has nowhere to go.
+    That was a BrokenPipeError traceback; now it is the shell's 141, as for `yes | head`."""
+    root = tmp_path / "empties"
+    root.mkdir()
+    for number in range(2_000):  # one "skipped …: empty file" line each: far over a pipe's 64 KB
+        (root / f"empty{number:04}.md").write_bytes(b"")
+    env = {**os.environ, "READER_DATA_DIR": str(tmp_path / "data")}
+    index = subprocess.Popen(
+        [str(READER), "index", str(root)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert index.stdout is not None and index.stderr is not None
+    assert b"2,000 skipped" in index.stdout.readline()
+    index.stdout.close()
+    err = index.stderr.read()
+    assert (index.wait(timeout=60), err) == (141, b"")
