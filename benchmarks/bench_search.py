@@ -94,11 +94,12 @@ def rg_median(query: str, library: Path, runs: int) -> float:
 def measure_build(store_dir: Path, work: Path) -> Path:
     data = work / "copy"
     data.mkdir()
-    shutil.copy2(store_dir / "reader.db", data / "reader.db")
+    for name in ("library.db", "user.db"):
+        shutil.copy2(store_dir / name, data / name)
     store = Store.open(data)
     index = SearchIndex.open(data)
     start, cpu = time.perf_counter(), time.process_time()
-    count = index.rebuild(store)
+    count = index.rebuild(store, [])
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     index.close(wait=True)
     size = sum(p.stat().st_size for p in (data / INDEX_DIR).rglob("*") if p.is_file())
