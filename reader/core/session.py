@@ -168,9 +168,8 @@ class LibrarySession:
 
         waiting = _waiting(progress)
         with scanning(self.data_dir, on_wait=waiting, cancelled=lambda: self._closing) as ours:
-            if not ours:  # closed while another reader was indexing: nothing was scanned
-                report = ScanReport(store.count(self.roots), notices=[WAITING])
-                return report, IndexState(problem=WAITING)
+            if not ours:  # closed (quitting) while another reader was indexing
+                return ScanReport(notices=[WAITING]), IndexState(problem=WAITING)
             index = self.search_index()
             if index is None:
                 return run(None), IndexState(problem="the search index could not be opened")
