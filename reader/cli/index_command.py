@@ -14,6 +14,7 @@ from collections.abc import Callable
 from reader.cli.common import build_context, complain, say
 from reader.core.counts import plural
 from reader.core.models import ScanProgress, ScanReport
+from reader.core.scan_lock import WAITING
 from reader.core.search.upkeep import IndexState
 
 
@@ -32,7 +33,7 @@ def run_index(args: argparse.Namespace) -> int:
         for notice in session.open():
             complain(notice)
         report, state = session.update(
-            progress=_progress_printer() if sys.stderr.isatty() else None
+            progress=_telling_waits(_progress_printer() if sys.stderr.isatty() else None)
         )
     except StoreError as error:
         complain(str(error))
@@ -40,8 +41,24 @@ def run_index(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print_report(report)
+    if state.repaired:
+        complain(f"{state.repaired}.")
     say(search_line(state))
     return 0
+
+
+def _telling_waits(
+    show: Callable[[ScanProgress], None] | None,
+) -> Callable[[ScanProgress], None]:
+    """Progress for the terminal (if any); waiting for another indexer is always said."""
+
+    def progress(update: ScanProgress) -> None:
+        if update.phase == WAITING:
+            complain(f"{WAITING}; this one goes on when it is done")
+        elif show is not None:
+            show(update)
+
+    return progress
 
 
 def _progress_printer() -> Callable[[ScanProgress], None]:

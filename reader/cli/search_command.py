@@ -94,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         except StoreError as error:
             complain(str(error))
             return 1
+        if state.repaired:
+            complain(f"{state.repaired}.")
         if state.problem:
             complain(f"{state.problem}; searching the index as it is")
         found = session.search(args.query, limit=args.limit, everywhere=not args.paths)
