@@ -417,9 +417,8 @@ def test_a_rollback_after_sqlite_rolled_back_by_itself_is_not_a_second_error(
     from reader.core.schema import DiskFull
 
     store = Store.open(tmp_path)
-    with pytest.raises(DiskFull, match="the disk is full"):
-        with store._transaction() as conn:
-            conn.execute("ROLLBACK")  # what SQLite does itself after some SQLITE_FULL errors
-            raise DiskFull("the disk is full")
+    with pytest.raises(DiskFull, match="the disk is full"), store._transaction() as conn:
+        conn.execute("ROLLBACK")  # what SQLite does itself after some SQLITE_FULL errors
+        raise DiskFull("the disk is full")
     assert store.write_batch([record("/lib/a.md")], []).added
     store.close()
