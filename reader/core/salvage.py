@@ -55,10 +55,16 @@ def salvage(user: Path, problem: str, data_dir: Path) -> str:
     moved = schema.move_aside(user, "damaged")
     os.replace(new, user)
     rows = [plural(kept.get(table, 0), _WHAT[table]) for table in SALVAGED_TABLES[1:]]
-    notice = (
-        f"user.db {problem}. Every row that could be read was saved into a new user.db "
-        f"({', '.join(rows)}); the damaged file is kept at {moved}."
-    )
+    if any(kept.get(table) for table in SALVAGED_TABLES):
+        notice = (
+            f"user.db {problem}. Every row that could be read was saved into a new user.db "
+            f"({', '.join(rows)}); the damaged file was moved to {moved}."
+        )
+    else:
+        notice = (
+            f"user.db {problem}: nothing in it could be read. It was moved to {moved} and a "
+            "new one started."
+        )
     backup = backups.newest(data_dir)
     if backup is not None:
         notice += (

@@ -242,3 +242,19 @@ def test_a_root_that_is_a_symbolic_link_loop_gets_one_line(
     code, _, err = reader(capsys, *command, str(tmp_path / "a"), str(shelf))
     assert code == 0, err
     assert "loops back on itself" in err
+
+
+@pytest.mark.parametrize("name", ["reader.db", "user.db"])
+def test_an_empty_database_file_gets_one_clear_line(
+    capsys: pytest.CaptureFixture[str], shelf: Path, name: str
+) -> None:
+    """A zero-byte database used to "predate notes"; now it is called what it is."""
+    data = Path(os.environ["READER_DATA_DIR"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / name).write_bytes(b"")
+    code, out, err = reader(capsys, "notes", "export")
+    assert code == 0 and "is empty (zero bytes)" in err and "predates" not in err
+    code, out, err = reader(capsys, "index", str(shelf))
+    assert code == 0 and out.startswith("1 article: 1 new,")
+    [line] = [line for line in err.splitlines() if "zero bytes" in line]
+    assert "Traceback" not in err and "moved to" in line
