@@ -107,7 +107,21 @@ def _import(args: argparse.Namespace) -> int:
         store.close()
     for line in report.summary():
         say(line)
+    _make_searchable(folder)
     return 0
+
+
+def _make_searchable(folder: Path) -> None:
+    """Take the imported notes into the search index now (their outbox rows were written
+    with them: if the index is busy in another reader, that one takes them in)."""
+    from reader.core.config import Settings
+    from reader.core.session import LibrarySession
+
+    session = LibrarySession([], folder, Settings())
+    try:
+        session.replay_pending()
+    finally:
+        session.close()
 
 
 def _backup(args: argparse.Namespace) -> int:

@@ -258,3 +258,37 @@ def test_an_empty_database_file_gets_one_clear_line(
     assert code == 0 and out.startswith("1 article: 1 new,")
     [line] = [line for line in err.splitlines() if "zero bytes" in line]
     assert "Traceback" not in err and "moved to" in line
+
+
+def test_imported_notes_are_searchable_at_once(
+    capsys: pytest.CaptureFixture[str], shelf: Path, tmp_path: Path
+) -> None:
+    reader(capsys, "index", str(shelf))
+    store = Store.open(Path(os.environ["READER_DATA_DIR"]))
+    article_id = store.id_for_path(shelf / "heron.txt") or 0
+    store.close()
+    export = {
+        "format": "reader-notes",
+        "version": 1,
+        "articles": [
+            {
+                "path": str(shelf / "heron.txt"),
+                "content_hash": "",
+                "title": "Field notes",
+                "note": {
+                    "text": "wibblewobble thought",
+                    "created_at": "2026-01-01T00:00:00+00:00",
+                    "updated_at": "2026-01-01T00:00:00+00:00",
+                    "version": 1,
+                },
+                "highlights": [],
+            }
+        ],
+    }
+    target = tmp_path / "export.json"
+    target.write_text(json.dumps(export))
+    assert reader(capsys, "notes", "import", str(target))[0] == 0
+    index = SearchIndex.open(Path(os.environ["READER_DATA_DIR"]))
+    found = index.search("wibblewobble")  # the index itself, before any other command
+    assert [(r.kind, r.article_id) for r in found.results] == [("note", article_id)]
+    index.close()
