@@ -28,6 +28,7 @@ def test_a_panic_inside_tantivy_never_draws_on_the_screen(tmp_path: Path) -> Non
     app = Tmux([str(READER), str(library)], env, tmp_path, size=(100, 30))
     try:
         app.wait_for(f"{ARTICLES} of {ARTICLES} articles", timeout=60)
+        app.wait_gone("scanning", timeout=60)  # the index has caught up and committed
         index = tmp_path / "data" / "search-index"
         store = max(index.glob("*.store"), key=lambda p: p.stat().st_size)
         data = bytearray(store.read_bytes())
