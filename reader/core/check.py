@@ -537,6 +537,13 @@ _INDEX_DRIFT = (
 )  # fmt: skip
 
 
+def _named(store: Store, ids: Sequence[int | str]) -> tuple[str, ...]:
+    """Article ids as their paths (as the other findings show them); note ids as they are."""
+    numbers = [i for i in ids if isinstance(i, int)]
+    paths = {summary.id: str(summary.path) for summary in store.summaries_for(numbers)}
+    return tuple(paths.get(i, f"article {i}") if isinstance(i, int) else str(i) for i in ids)
+
+
 def _index_content(store: Store, index: SearchIndex) -> list[Finding]:
     from reader.core.search.verify import drift
 
@@ -551,7 +558,7 @@ def _index_content(store: Store, index: SearchIndex) -> list[Finding]:
                     len(ids),
                     f"search index: {_counted(len(ids), one, many)}",
                     f"{_counted(len(ids), short_one, short_many)} the search index",
-                    examples=tuple(str(i) for i in ids[:EXAMPLES]),
+                    examples=_named(store, ids[:EXAMPLES]),
                 )
             )
     pending = store.pending_count()

@@ -246,6 +246,11 @@ def _compare(store: Store, roots: list[Path], tick: _Ticker) -> _Plan:
     present = [root for root in roots if root.exists()]  # an unmounted root removes nothing
     known, known_skips = store.file_index(present), store.skipped_index(present)
     outdated = _outdated_roots(store, present)
+    # A root nothing was read from yet is current from the start: every file this scan
+    # writes is read by these loaders, so one killed halfway is not read again in full.
+    for root in [r for r in outdated if not any(_under(p, (r,)) for p in (*known, *known_skips))]:
+        store.set_meta(_version_key(root), LOADER_VERSION)
+    outdated = _outdated_roots(store, present)
     if outdated:  # read them again, as changed (rows keep their ids, notes and reading state)
         known = {path: (-1, -1) if _under(path, outdated) else st for path, st in known.items()}
         known_skips = {

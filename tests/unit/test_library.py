@@ -300,3 +300,27 @@ def test_a_library_scanned_by_older_loaders_is_read_again_once(tmp_path: Path) -
         assert (settled.changed, settled.unchanged) == (0, 1)
     finally:
         store.close()
+
+
+def test_a_first_scan_cut_short_is_not_read_again_in_full(tmp_path: Path) -> None:
+    """A first scan killed halfway left its written files marked as read by older loaders,
+    so the next scan read them all again (and `reader check` called them outdated)."""
+    root = tmp_path / "lib"
+    root.mkdir()
+    for number in range(700):
+        (root / f"{number}.md").write_text(f"# Note {number}\n\nText {number}.\n")
+    store = Store.open(tmp_path / "data")
+
+    class Killed(Exception):
+        pass
+
+    def die(rows: object) -> None:
+        raise Killed  # after the first batch is written, as a kill -9 would stop it
+
+    with pytest.raises(Killed):
+        scan(store, [root], max_bytes=MAX, on_batch=die)
+    written = store.count()
+    assert 0 < written < 700
+    again = scan(store, [root], max_bytes=MAX)
+    assert (again.new, again.changed, again.unchanged) == (700 - written, 0, written)
+    store.close()
