@@ -15,10 +15,11 @@
 
 The kill moments come from `random.Random(SEED...)` within the times measured on this machine
 (stretched when the runs go slower than measured); READER_FAULT_SEED=N plays another
-sequence, and `-k "heals_everything and index"` runs one command's. The 30 runs are marked
-slow (`-m "not slow"` leaves them out). Each run's numbers are printed (`pytest -s` shows
-them); a failed run says its seed, its run number, where the kill came and what
-`reader check` printed.
+sequence, and `-k "heals_everything and index"` runs one command's. The everyday suite
+makes 3 runs of `reader index` and of `reader search`; `-m slow` adds the app's, and
+READER_FAULT_RUNS=10 makes the issue's 10 each (30 in all, about two minutes).
+Each run's numbers are printed (`pytest -s` shows them); a failed run says its seed, its run
+number, where the kill came and what `reader check` printed.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ pytestmark = pytest.mark.e2e
 
 SEED = int(os.environ.get("READER_FAULT_SEED", "12"))
 FILES = 600
-RUNS = 10
+RUNS = int(os.environ.get("READER_FAULT_RUNS", "3"))
+"""Kill runs per command: 3 in the everyday suite (it must stay under five minutes on two
+cores), 10 for the issue's acceptance (READER_FAULT_RUNS=10; see the closing note)."""
 CHANGED = 24
 """Files given a new word before each run."""
 RENAMED = 10
@@ -316,8 +319,10 @@ def fault_runs(
 KILL_TEST = "test_kill_9_mid_scan_then_the_next_command_heals_everything"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    "command",
+    [pytest.param(c, marks=[pytest.mark.slow] if c == "app" else []) for c in COMMANDS],
+)
 def test_kill_9_mid_scan_then_the_next_command_heals_everything(
     command: str, fault_runs: dict[str, list[Run] | BaseException]
 ) -> None:
@@ -335,7 +340,9 @@ def test_kill_9_mid_scan_then_the_next_command_heals_everything(
         for run in failed
     )
     assert len(runs) == RUNS
-    assert sum(run.killed.killed for run in runs) >= 3, "the kills came after the command ended"
+    assert sum(run.killed.killed for run in runs) >= min(3, RUNS - 1), (
+        "the kills came after the command ended"
+    )
 
 
 def _summary(command: str, runs: list[Run]) -> None:

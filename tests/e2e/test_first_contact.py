@@ -20,6 +20,12 @@ from tests.e2e.conftest import READER, Tmux, reader_env
 pytestmark = pytest.mark.e2e
 
 SIZES = [(80, 24), (140, 40)]
+SIZE_PARAMS = [
+    pytest.param(size, id=f"{size[0]}x{size[1]}", marks=[pytest.mark.slow] if size[0] > 80 else [])
+    for size in SIZES
+]
+"""80x24 in the everyday suite; every size with `-m slow` (the suite must stay under five
+minutes on two cores)."""
 GENERATED = 2_000
 WORDS = ["river", "otter", "kernel", "garden", "winter", "lantern", "harbour", "meadow"]
 
@@ -79,7 +85,7 @@ def _first_minute(tmux: Tmux, size: tuple[int, int], expected: int | None) -> No
     assert "Traceback" not in screen
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("size", SIZE_PARAMS)
 def test_first_open_of_a_generated_library(tmp_path: Path, size: tuple[int, int]) -> None:
     root = tmp_path / "library"
     _generate(root, GENERATED)
@@ -90,7 +96,7 @@ def test_first_open_of_a_generated_library(tmp_path: Path, size: tuple[int, int]
         tmux.kill()
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("size", SIZE_PARAMS)
 def test_first_open_of_the_shared_corpus(tmp_path: Path, size: tuple[int, int]) -> None:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")

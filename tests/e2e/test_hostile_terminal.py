@@ -160,6 +160,7 @@ def test_the_allowed_sequences_are_what_textual_writes(
     assert leftovers(output) == []
 
 
+@pytest.mark.slow  # 19 s; on a loaded machine it flakes (below): run it alone, with -m slow
 @pytest.mark.xfail(
     strict=False,
     reason="under a fully loaded machine the app has been seen to exit (code 1, no traceback) "

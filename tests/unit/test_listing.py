@@ -292,6 +292,7 @@ def brute_force(rows: list[ArticleSummary], query: str) -> set[int]:
     }
 
 
+@pytest.mark.slow
 def test_filtering_100k_rows_matches_a_brute_force_check() -> None:
     rows = synthetic(100_000)
     listing = ArticleListing(rows)
