@@ -25,10 +25,12 @@ from pathlib import Path
 
 from reader.core.library import ArticleChanges
 from reader.core.search.engine import SearchIndex
-from reader.core.search.outbox import Marks, settle, take_in
+from reader.core.search.outbox import Marks, more_pending, settle, take_in
 from reader.core.store import Store
 
 PROGRESS_SECONDS = 0.25
+ROUND = 2_000
+"""Article changes taken in between two looks at the clock (commit due?) and at a stop."""
 COMMIT_SECONDS = 2.0
 """Longest time indexed articles wait to become searchable during a long scan."""
 
@@ -78,6 +80,7 @@ class IndexFollower:
         self.queued = 0
         """Articles handed over so far; `indexed` of them are in the index (maybe uncommitted)."""
         self.indexed = 0
+        self._abandoned = False
 
     def __call__(self, changes: ArticleChanges) -> None:
         self.queued += len(changes.added) + len(changes.changed)
@@ -101,6 +104,12 @@ class IndexFollower:
         if self.error is not None:
             raise self.error
 
+    def abandon(self) -> None:
+        """Stop without indexing what is queued (the scan failed or was interrupted): what
+        was not committed stays in the outbox, for the next run to replay. Returns at once."""
+        self._abandoned = True
+        self._queue.put(_DONE)
+
     def __enter__(self) -> IndexFollower:
         return self
 
@@ -113,19 +122,25 @@ class IndexFollower:
         yield_to_the_scan()
         staged = Marks()
         last_commit = time.monotonic()
+        changes: ArticleChanges | None = None
+        more = False
         while True:
-            try:
-                changes: ArticleChanges | None = self._queue.get(
-                    timeout=COMMIT_SECONDS if staged.any else None
-                )
-            except queue.Empty:
-                changes = None  # a pause in the scan: make what is staged searchable
+            if not more:
+                try:
+                    changes = self._queue.get(timeout=COMMIT_SECONDS if staged.any else None)
+                except queue.Empty:
+                    changes = None  # a pause in the scan: make what is staged searchable
+            if self._abandoned:
+                return
             try:
                 if changes is not None:
-                    read = take_in(self._index, self._store, staged)
+                    read = take_in(self._index, self._store, staged, most=ROUND)
                     self.indexed += read.article_count - staged.article_count
+                    more = read.article_count - staged.article_count >= ROUND and more_pending(
+                        self._store, read
+                    )
                     staged = read
-                due = changes is None or changes is _DONE
+                due = changes is None or (changes is _DONE and not more)
                 if staged.any and (due or time.monotonic() - last_commit >= COMMIT_SECONDS):
                     self._index.commit()
                     settle(self._store, staged)
@@ -134,7 +149,7 @@ class IndexFollower:
                 self.error = error
                 self._drain(changes)
                 return
-            if changes is _DONE:
+            if changes is _DONE and not more:
                 return
 
     def _drain(self, last: ArticleChanges | None) -> None:

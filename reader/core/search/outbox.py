@@ -39,15 +39,26 @@ class Marks:
         return bool(self.article_count or self.note_count)
 
 
-def take_in(index: SearchIndex, store: Store, since: Marks = Marks()) -> Marks:
-    """Stage (without committing) every change recorded after `since`; the new marks.
+CHUNK = 2_000
+"""Article changes read from the outbox at a time."""
+
+
+def take_in(
+    index: SearchIndex, store: Store, since: Marks = Marks(), *, most: int | None = None
+) -> Marks:
+    """Stage (without committing) the changes recorded after `since`; the new marks.
+
+    Args:
+        most: stop after about this many article changes (a follower commits between
+            rounds, so that a long scan's changes become searchable, and a stop is prompt);
+            None: everything pending.
 
     Raises:
         SearchIndexError: the index cannot be written.
     """
     marks, touched = since, set[int]()
-    while True:
-        through, ids = store.pending_articles(after=marks.articles)
+    while most is None or marks.article_count - since.article_count < most:
+        through, ids = store.pending_articles(after=marks.articles, limit=CHUNK)
         if not through:
             break
         present = {summary.id for summary in store.summaries_for(ids)}
@@ -71,6 +82,11 @@ def take_in(index: SearchIndex, store: Store, since: Marks = Marks()) -> Marks:
     if through:
         marks = dataclasses.replace(marks, notes=through, note_count=marks.note_count + len(pairs))
     return marks
+
+
+def more_pending(store: Store, marks: Marks) -> bool:
+    """Whether article changes were recorded after `marks` (a round stopped at `most`)."""
+    return bool(store.pending_articles(after=marks.articles, limit=1)[0])
 
 
 def settle(store: Store, marks: Marks) -> None:

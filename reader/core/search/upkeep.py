@@ -130,7 +130,13 @@ def scan_and_index(
     problem: str | None = None
     try:
         report = run(follow)
-    finally:
+    except Exception:
+        follow.abandon()
+        raise
+    except BaseException:  # a signal, Ctrl-C: stop now; the outbox keeps what is not indexed
+        follow.abandon()
+        raise
+    else:
         try:
             follow.wait(progress=None if progress is None else _catching_up(progress))
         except IndexDamaged as error:
