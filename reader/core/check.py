@@ -21,7 +21,6 @@ whose file is gone) is reported as information, not as drift.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import sqlite3
 from collections.abc import Sequence
@@ -401,9 +400,11 @@ def check_index(store: Store, index: SearchIndex | Path | None) -> tuple[Finding
     findings = list(_index_files(store, index, directory))
     if findings:
         return tuple(findings)
+    from reader.core.search import SearchIndex
+
     opened: SearchIndex | None = None
     try:
-        opened = _open_as_is(directory, store.library_id) if isinstance(index, Path) else index
+        opened = SearchIndex.open_as_is(directory) if isinstance(index, Path) else index
         findings += _index_content(store, opened)
     except SearchIndexError as error:
         findings.append(
@@ -426,7 +427,8 @@ def _index_files(store: Store, index: SearchIndex | Path, directory: Path) -> tu
                 "search index missing",
             ),
         )
-    absent = missing_index_files(directory)
+    found = damaged_files(directory)  # "(missing)" marks a committed segment's absent file
+    absent = [name.removesuffix(" (missing)") for name in found if name.endswith(" (missing)")]
     if absent:
         return (
             Finding(
@@ -439,7 +441,7 @@ def _index_files(store: Store, index: SearchIndex | Path, directory: Path) -> tu
                 examples=tuple(absent[:EXAMPLES]),
             ),
         )
-    damaged = damaged_files(directory)
+    damaged = [name for name in found if not name.endswith(" (missing)")]
     if damaged:
         return (
             Finding(
@@ -467,57 +469,6 @@ def _index_files(store: Store, index: SearchIndex | Path, directory: Path) -> tu
             ),
         )
     return ()
-
-
-SEGMENT_PARTS = (".fast", ".fieldnorm", ".idx", ".pos", ".store", ".term")
-"""The files tantivy writes for every segment (and `ID.OPSTAMP.del` for its deletions)."""
-
-
-def missing_index_files(directory: Path) -> list[str]:
-    """Files of committed segments that are not there (`damaged_files` looks only at the
-    files present; tantivy fails to open such an index, and `SearchIndex.open` then starts
-    it afresh). Read twice before answering: a merge may commit and remove old segments
-    between reading `meta.json` and looking for their files."""
-    absent: list[str] = []
-    for _ in range(2):
-        try:
-            meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-            segments = meta["segments"]
-            present = {path.name for path in directory.iterdir()}
-            wanted = []
-            for entry in segments:
-                name = str(entry["segment_id"]).replace("-", "")
-                wanted += [name + part for part in SEGMENT_PARTS]
-                if entry.get("deletes"):
-                    wanted.append(f"{name}.{int(entry['deletes']['opstamp'])}.del")
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError, KeyError, TypeError):
-            return []  # an unreadable meta.json is `damaged_files`' to report
-        absent = sorted(name for name in wanted if name not in present)
-        if not absent:
-            return []
-    return absent
-
-
-def _open_as_is(directory: Path, built_for: str | None) -> SearchIndex:
-    """The index in `directory` opened as it is: unlike `SearchIndex.open`, never replaced
-    by an empty one when it cannot be read (IndexDamaged is raised)."""
-    import tantivy
-
-    from reader.core.search import SearchIndex, analysis
-    from reader.core.search.engine import IndexDamaged
-
-    try:
-        index = tantivy.Index.open(str(directory))
-        analysis.register(index)
-        index.searcher()
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as error:  # tantivy's panics are BaseExceptions
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-        raise IndexDamaged(f"the search index is damaged (opening: {first})") from None
-    return SearchIndex(directory, index, built_for=built_for)
 
 
 _INDEX_DRIFT = (

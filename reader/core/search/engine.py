@@ -101,18 +101,25 @@ class SearchIndex:
         directory = Path(data_dir) / INDEX_DIR
         built_for = built_version(directory)
         try:
-            with _tantivy("opening"):
-                index = tantivy.Index.open(str(directory))
-                analysis.register(index)
-                index.searcher()
-                if built_for is not None or being_written(index):  # never wipe another's build
-                    return cls(directory, index, built_for=built_for)
+            opened = cls.open_as_is(directory)
+            if built_for is not None or being_written(opened._index):  # never wipe another's
+                return opened
         except SearchIndexError as error:
             fresh = cls(directory, fresh_index(directory), built_for=None)
             if built_for is not None:  # a complete build that no longer opens: say so
                 fresh.damage = str(error)
             return fresh
         return cls(directory, fresh_index(directory), built_for=None)
+
+    @classmethod
+    def open_as_is(cls, directory: Path) -> SearchIndex:
+        """The index in `directory` as it is (`reader check` looks without repairing):
+        never started afresh. Raises IndexDamaged when it cannot be opened."""
+        with _tantivy("opening"):
+            index = tantivy.Index.open(str(directory))
+            analysis.register(index)
+            index.searcher()
+        return cls(directory, index, built_for=built_version(directory))
 
     @property
     def needs_rebuild(self) -> bool:
